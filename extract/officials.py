@@ -1,0 +1,194 @@
+"""Find officials: a named person with the positions the article gives them.
+
+A *chain* is one or more positions written together, separated by commas:
+"Ủy viên Bộ Chính trị, Phó Bí thư Quân ủy Trung ương, Bộ trưởng Bộ Quốc phòng".
+A position is a title (titles.py) and the body written right after it
+(agencies.py). A person's name stands either right after the chain ("Phó Bí
+thư Thường trực Tỉnh ủy Sơn La Lò Minh Hùng") or right before it, set off by
+a comma, a dash or a parenthesis ("đồng chí Hồ Văn Sơn, Phó Bí thư Thường
+trực Tỉnh ủy Đồng Nai"). Honorifics and ranks before a name are dropped.
+Later short references ("đồng chí Hùng", "ông Sơn") and repeats of the full
+name are mentions of the same official.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from .agencies import AgencyMatch
+from .entities import Mention, Official, Position
+from .resources import Resources
+from .titles import TitleMatch
+
+_SYLLABLE = r"\p{Lu}[\p{Ll}\p{M}]*(?:-\p{L}+)*"
+_NAME_AFTER = regex.compile(rf"{_SYLLABLE}(?: {_SYLLABLE}){{1,4}}")
+_NAME_BEFORE = regex.compile(rf"({_SYLLABLE}(?: {_SYLLABLE}){{1,4}})$")
+_SEPARATOR_BEFORE_CHAIN = regex.compile(r"(?:,| -| –| —| \(|:) ?$")
+_CHAIN_JOIN = (", ", " kiêm ", " - ", ", đồng thời là ")
+
+
+@dataclass(frozen=True)
+class Segment:
+    title: TitleMatch
+    organization: str | None
+    province: str | None
+    end: int
+    private: bool   # the body is a company, school or bank: not a public position
+
+
+class OfficialFinder:
+    def __init__(self, resources: Resources):
+        self.res = resources
+        honorifics = "|".join(map(regex.escape, sorted(resources.honorifics, key=len, reverse=True)))
+        self.honorific_before = regex.compile(rf"(?:{honorifics})[ .]?$")
+        self.short_reference = regex.compile(
+            rf"(?<!\w)(?:{honorifics}) (?P<name>{_SYLLABLE}(?: {_SYLLABLE})?)(?! \p{{Lu}})(?!\w)")
+
+    def find(self, text: str, titles: list[TitleMatch], agencies: list[AgencyMatch],
+             blocked: list[tuple[int, int]]) -> list[Official]:
+        """Officials of the article; ``blocked`` spans (provinces, bodies) are never part of a name."""
+        self._text = text
+        self._agency_at = {a.start: a for a in agencies}
+        self._blocked = blocked
+        found: dict[str, list[tuple[Mention, list[Segment]]]] = {}
+        for chain in self._chains(titles):
+            foreign = chain[-1].organization is not None or " tại " in chain[-1].title.title
+            person = self._name_after(chain[-1].end, foreign) or self._name_before(chain[0].title.start)
+            if person is None:
+                continue
+            segments = [s for s in chain if not s.private]
+            if segments:
+                found.setdefault(person.text, []).append((person, segments))
+        return self._records(found)
+
+    # -- positions ------------------------------------------------------------------------------
+    def _segment(self, title: TitleMatch) -> Segment:
+        org_start = title.end + 1
+        body = self._agency_at.get(title.org_prefix_start) if title.org_prefix_start is not None else None
+        if body is not None:
+            org_start = title.org_prefix_start
+        else:
+            body = self._agency_at.get(org_start)
+        if body is None or (org_start == title.end + 1 and self._text[title.end:org_start] != " "):
+            return Segment(title, None, None, title.end, False)
+        if not body.kind:
+            return Segment(title, None, None, body.end, True)
+        organization, end = body.name, body.end
+        if body.parent and body.parent not in body.name:  # "Vụ Quy hoạch kiến trúc Bộ Xây dựng"
+            parent = self._agency_at.get(body.end + 1)
+            if parent is not None:
+                organization, end = f"{body.name} {parent.name}", parent.end
+        return Segment(title, organization, body.province, end, False)
+
+    def _chains(self, titles: list[TitleMatch]) -> list[list[Segment]]:
+        chains: list[list[Segment]] = []
+        for title in titles:
+            segment = self._segment(title)
+            if chains and self._joined(chains[-1][-1].end, title.start):
+                chains[-1].append(segment)
+            else:
+                chains.append([segment])
+        return chains
+
+    def _joined(self, end: int, start: int) -> bool:
+        return self._text[end:start] in _CHAIN_JOIN
+
+    # -- names ------------------------------------------------------------------------------------
+    def _is_blocked(self, start: int, end: int) -> bool:
+        return any(s < end and start < e for s, e in self._blocked)
+
+    def _name_after(self, end: int, foreign: bool) -> Mention | None:
+        """A name right after a chain; one not led by a Vietnamese family name only after a body (``foreign``)."""
+        text = self._text
+        pos = end + 1
+        if text[end:pos] != " ":
+            return None
+        honorific = regex.match(r"(?:ông|bà|đồng chí|Đại tướng|Thượng tướng|Trung tướng|Thiếu tướng) ", text[pos:])
+        if honorific:
+            pos += honorific.end()
+        m = _NAME_AFTER.match(text, pos)
+        if m is None:
+            return None
+        words = m.group().split(" ")
+        while words and self._is_blocked(pos, pos + len(" ".join(words))):
+            words.pop()
+        while words and words[0] in self.res.honorifics:
+            pos += len(words[0]) + 1
+            words = words[1:]
+        if len(words) < 2:
+            return None
+        name = " ".join(words)
+        if name in self.res.countries or (words[0] not in self.res.surnames and not foreign):
+            return None
+        return Mention(pos, pos + len(name), name)
+
+    def _name_before(self, start: int) -> Mention | None:
+        text = self._text
+        before = text[max(0, start - 80):start]
+        sep = _SEPARATOR_BEFORE_CHAIN.search(before)
+        if sep is None:
+            return None
+        head = before[:sep.start()]
+        m = _NAME_BEFORE.search(head)
+        if m is None:
+            return None
+        name_start = start - len(before) + m.start(1)
+        words = m.group(1).split(" ")
+        while len(words) > 2 and words[0] in self.res.honorifics:
+            name_start += len(words[0]) + 1
+            words = words[1:]
+        # keep the part from the family name on ("Đại tướng Ngô Xuân Lịch" → "Ngô Xuân Lịch")
+        while len(words) > 2 and words[0] not in self.res.surnames:
+            name_start += len(words[0]) + 1
+            words = words[1:]
+        name = " ".join(words)
+        honorific = self.honorific_before.search(text[max(0, name_start - 20):name_start].rstrip() + " ")
+        if words[0] not in self.res.surnames and honorific is None:
+            return None
+        if self._is_blocked(name_start, name_start + len(name)):
+            return None
+        return Mention(name_start, name_start + len(name), name)
+
+    # -- records ------------------------------------------------------------------------------------
+    def _records(self, found: dict[str, list[tuple[Mention, list[Segment]]]]) -> list[Official]:
+        officials = []
+        for name, appearances in found.items():
+            positions: list[Position] = []
+            for _, segments in appearances:
+                for s in segments:
+                    positions = _merge(positions, Position(s.title.title, s.organization, s.province))
+            mentions = {m for m, _ in appearances} | set(self._other_mentions(name))
+            officials.append(Official(name, tuple(positions), tuple(sorted(mentions, key=lambda m: m.start))))
+        return officials
+
+    def _other_mentions(self, name: str):
+        """Repeats of the full name, and honorific + given name ("ông Sơn", "đồng chí Hùng")."""
+        text = self._text
+        for m in regex.finditer(rf"(?<!\w){regex.escape(name)}(?!\w)", text):
+            yield Mention(m.start(), m.end(), m.group())
+        given = name.split(" ")
+        for m in self.short_reference.finditer(text):
+            short = m.group("name").split(" ")
+            if given[-len(short):] == short and len(short) < len(given):
+                yield Mention(m.start("name"), m.end("name"), m.group("name"))
+
+
+def _merge(positions: list[Position], new: Position) -> list[Position]:
+    """Add a position unless the person already holds that title in a body of the same kind.
+
+    "Bí thư Thành ủy" after "Bí thư Thành ủy Hà Nội", or "Giám đốc Sở TN-MT" after "Giám đốc Sở Tài
+    nguyên - Môi trường", is the same position written again: the more specific one is kept.
+    """
+    for i, old in enumerate(positions):
+        if old.title != new.title:
+            continue
+        if new.organization is None or old.organization == new.organization:
+            return positions
+        if old.organization is None or (new.organization.startswith(old.organization)
+                                        and len(new.organization) > len(old.organization)):
+            return positions[:i] + [new] + positions[i + 1:]
+        if old.organization.split(" ")[0] == new.organization.split(" ")[0]:
+            return positions
+    return positions + [new]
