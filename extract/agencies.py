@@ -57,6 +57,7 @@ class AgencyMatch:
     parent_base: str | None = None  # the parent's name without its locality, for bodies named after a committee
     dangling: bool = False     # "Thường trực" in "Thường trực, Ban Thường vụ Tỉnh ủy": its committee comes next
     reported: bool = True      # False for a body that is part of a title ("Thủ tướng Chính phủ")
+    bare_place: bool = False   # its place is written without the unit word: "Tỉnh ủy Nghệ An"
 
     @property
     def listed(self) -> bool:
@@ -71,6 +72,16 @@ class AgencyMatch:
     @property
     def end(self) -> int:
         return self.mention.end
+
+
+# How high a body stands, by the first words of its name: a unit written before a higher body
+# and a comma is part of it.
+_RANKS = (("Tổng cục", 3), ("Chi cục", 1), ("Bộ", 4), ("Cục", 2), ("Vụ", 2), ("Ban", 2), ("Viện", 1), ("Trung tâm", 1),
+          ("Phòng", 1), ("Văn phòng", 1))
+
+
+def _rank(name: str) -> int:
+    return next((rank for head, rank in _RANKS if name.startswith(head + " ")), 0)
 
 
 class AgencyFinder:
@@ -89,7 +100,7 @@ class AgencyFinder:
                                 reverse=True)
         self.document_start = regex.compile("(?:" + "|".join(map(regex.escape, document_words)) + r")(?!\w)")
         unit_words = sorted(self.units, key=len, reverse=True)
-        self.unit_pattern = regex.compile(r" (" + "|".join(map(regex.escape, unit_words)) + r")(?: |(?<=\.))")
+        self.unit_pattern = regex.compile(r" (" + "|".join(map(regex.escape, unit_words)) + r")(?: |(?<=\.)|(?!\w))")
         self.known_kind = {surface.casefold(): self._head_of(canonical) for surface, canonical in self.known.items()}
 
     def _head_of(self, name: str):
@@ -108,7 +119,12 @@ class AgencyFinder:
         own_bodies = {t.end + 1: t.own_body for t in titles if t.own_body}
         found: list[AgencyMatch] = []
         covered = 0
+        for start in self._lowercase_title_bodies(titles):  # "Trưởng [ban Dân vận Tỉnh ủy]"
+            found.extend(self._parse_capitalised(start))
+        covered_by_titles = [(a.start, a.end) for a in found]
         for m in self.pattern.finditer(text):
+            if any(s <= m.start() < e for s, e in covered_by_titles):
+                continue
             if m.start() < covered:
                 continue
             parsed = self._parse(m.start())
@@ -119,7 +135,36 @@ class AgencyFinder:
                 parsed[0] = replace(parsed[0], reported=False)  # "Thủ tướng Chính phủ"; "các Sở Y tế"
             found.extend(parsed)
             covered = max(covered, parsed[0].end)
-        return self._share_parents(sorted(found, key=lambda a: a.start))
+        return self._comma_parents(self._share_parents(sorted(found, key=lambda a: a.start)))
+
+    def _comma_parents(self, found: list[AgencyMatch]) -> list[AgencyMatch]:
+        """"Cục Viễn thông và Cơ yếu, Bộ Công an": a unit followed by a higher body belongs to it."""
+        national = set(self.known.values())
+        result = list(found)
+        for i in range(len(result) - 1):
+            a, b = result[i], result[i + 1]
+            if (a.parent is None and a.kind and b.kind and a.name not in national
+                    and self._text[a.end:b.start] == ", "
+                    and (b.name in national or _rank(b.name) > _rank(a.name) > 0)):
+                result[i] = replace(a, parent=b.name, province=a.province or b.province)
+        return result
+
+    def _lowercase_title_bodies(self, titles: list[TitleMatch]) -> list[int]:
+        """Where a title's last word begins a body but is written in lower case ("Chánh thanh tra tỉnh")."""
+        text = self._text
+        return [t.org_prefix_start for t in titles
+                if t.org_prefix_start is not None and text[t.org_prefix_start].islower()
+                and not text.startswith(" " + text[t.org_prefix_start:t.end].capitalize(), t.end)]  # "ban Ban Cơ yếu"
+
+    def _parse_capitalised(self, start: int) -> list[AgencyMatch]:
+        """Parse the body at ``start`` as if its first letter were a capital (offsets stay the same)."""
+        original = self._text
+        self._text = original[:start] + original[start].upper() + original[start + 1:]
+        try:
+            parsed = self._parse(start, inner=True)
+        finally:
+            self._text = original
+        return [replace(a, mention=Mention(a.start, a.end, original[a.start:a.end])) for a in parsed]
 
     def _share_parents(self, found: list[AgencyMatch]) -> list[AgencyMatch]:
         """"Ban Tổ chức, Ủy ban Kiểm tra Tỉnh ủy": bodies listed before a committee's sub-body share it."""
@@ -130,7 +175,8 @@ class AgencyFinder:
                     and self._text[a.end:b.start] == ", "):
                 shared[i] = replace(a, name=f"{a.name} {b.parent}", base=f"{a.base} {b.parent_base}",
                                     parent=b.parent, parent_base=b.parent_base, province=b.province,
-                                    unit=b.unit, localised=b.localised, committee=b.committee, dangling=False)
+                                    unit=b.unit, localised=b.localised, committee=b.committee, dangling=False,
+                                    bare_place=b.bare_place)
         return [a for a in shared if not a.dangling]
 
     def find(self, text: str, provinces: list[ProvinceMatch], titles: list[TitleMatch]) -> list[AgencyMatch]:
@@ -199,7 +245,7 @@ class AgencyFinder:
             name, parent, end = f"{name} của {of_body.name}", of_body.name, of_body.end
             base, extra = name, [of_body]
         main = AgencyMatch(name, base, kind, Mention(start, end, text[start:end]), parent, province, unit,
-                           localised, committee)
+                           localised, committee, bare_place=bool(head and head.bare_place))
         return [main, *extra]
 
     def _of_national_body(self, end: int) -> AgencyMatch | None:
@@ -213,7 +259,7 @@ class AgencyFinder:
         end = body.end
         match = AgencyMatch(full, f"{name} {body.base}", body.kind or kind,
                             Mention(start, end, self._text[start:end]), body.name, body.province, body.unit,
-                            body.localised, body.committee, body.base)
+                            body.localised, body.committee, body.base, bare_place=body.bare_place)
         return [match, body] if body.localised else [match]
 
     def _at_body(self, pos: int) -> bool:
@@ -300,6 +346,8 @@ class AgencyFinder:
         unit_word = m.group(1)
         level, unit = self.units[unit_word]
         place_start = m.end()
+        if not text.startswith(" ", place_start - 1) and not unit_word.endswith("."):
+            return None, None, m.start(1) + len(unit_word), unit  # "UBND tỉnh: ..." names no place
         if place_start in self._province_at:
             p = self._province_at[place_start]
             return f"{unit} {p.name}", p.name, p.mention.end, None
@@ -372,7 +420,7 @@ class AgencyFinder:
                     a = replace(a, name=name, localised=True, province=province)
                 elif (a.committee or a.unit) and len(article_provinces) == 1:
                     p = self.res.province_by_name[next(iter(article_provinces))]
-                    where = f"{a.unit or p.unit} {p.name}" if a.unit or p.unit == "thành phố" else p.name
+                    where = p.name if a.bare_place and not a.unit else f"{a.unit or p.unit} {p.name}"
                     a = replace(a, name=f"{a.base} {where}", localised=True, province=p.name)
             resolved.append(a)
         return resolved

@@ -2,6 +2,7 @@
 
     vnextract extract INPUT... --out DIR [--workers N] [--format csv,parquet] [--max-chars N]
     vnextract evaluate GOLD.jsonl CORPUS.jsonl [--json]
+    vnextract export RESULTS_DIR [--xlsx FILE]
 
 Exit codes: 0 when every article went through, 1 when some article failed
 (the tables are still written; the failures are in ``errors``), 2 for usage
@@ -265,7 +266,13 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
 # --- the parser ---------------------------------------------------------------------------
 
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_extract, add_evaluate]
+def add_export(commands: argparse._SubParsersAction) -> None:
+    from .export import add_parser  # openpyxl loads only when this subcommand is defined
+
+    add_parser(commands)
+
+
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_extract, add_evaluate, add_export]
 """Functions that add one subcommand each (``crawl`` and ``export`` come with their issues)."""
 
 

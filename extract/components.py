@@ -115,7 +115,7 @@ class LegalDocumentComponent:
         self.finder = LegalDocumentFinder(resources)
 
     def __call__(self, doc: Doc) -> Doc:
-        citations = self.finder.find(text_of(doc), doc._.vn_agencies or [], doc._.vn_titles or [])
+        citations = self.finder.find(text_of(doc), doc._.vn_agencies or [], doc._.vn_titles or [], doc._.published)
         doc._.vn_citations = citations
         doc._.legal_documents = self.finder.to_records(citations)
         set_spans(doc, "legal_documents", [(m, d.number or d.title) for d in doc._.legal_documents

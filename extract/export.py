@@ -43,7 +43,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from .resources import models_dir
-from .tables import COLUMNS, TABLE_NAMES, Tables
+from .tables import TABLE_NAMES, Tables
 from .writers import FORMULA_PREFIXES
 
 COLUMN_TYPES = ("text", "integer", "date", "datetime", "boolean")

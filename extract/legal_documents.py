@@ -30,13 +30,14 @@ from .titles import TitleMatch
 # Type and issuer codes are capitals of the Vietnamese alphabet as written in document numbers (the
 # abbreviations of Nghị định 30/2020/NĐ-CP: NĐ, QĐ, TTg, BCĐ, QĐi ...): A-Z and Đ, then letters or digits.
 _CODE = r"[A-ZĐ][A-Za-zĐđ\d]*"
-_NUMBER = (rf"\d{{1,5}}/(?:19|20)\d\d/{_CODE}(?:-{_CODE})*"   # normative
-           rf"|\d{{1,5}}-{_CODE}/{_CODE}(?:-{_CODE})*"          # Party
-           rf"|\d{{1,6}}/{_CODE}(?:-{_CODE})*")                 # administrative
+_NUMBER = (rf"\d{{1,5}}[a-z]?[/-](?:19|20)\d\d/{_CODE}(?:-{_CODE})*"   # normative: 40/2013/NĐ-CP, 19-2017/NQ-CP
+           rf"|\d{{1,5}}[a-z]?-{_CODE}/{_CODE}(?:-{_CODE})*"                 # Party: 56-NQ/TW
+           rf"|\d{{1,6}}[a-z]?/{_CODE}(?:-{_CODE})*")                        # administrative: 27/NQ-CP, 36a/NQ-CP
 _DATE = regex.compile(
     r"(?:,? ?(?:được |đã )?(?:ban hành |ký |có hiệu lực )?(?:vào |từ )?ngày )"
     r"(?:(?P<d>\d{1,2}) ?[/.-] ?(?P<m>\d{1,2})(?: ?[/.-] ?(?P<y>\d{4}))?"
     r"|(?P<d2>\d{1,2}) tháng (?P<m2>\d{1,2})(?: năm (?P<y2>\d{4}))?)")
+_LETTER_BEFORE = regex.compile(r"(?:văn bản|Văn bản|công văn|Công văn) (?:số:? ?)?$")
 _ISSUER_LEAD = regex.compile(r",? (?:của|do) ")
 # "Thủ tướng Chính phủ đã ban hành Nghị định ...", "Ban Thường vụ Tỉnh ủy tại Thông báo ..."
 _ISSUER_BEFORE = regex.compile(r" (?:đã |vừa |mới |cũng )?(?:ký |ban hành |ra |có )?(?:ban hành )?(?:tại )?$")
@@ -45,6 +46,11 @@ _LAW_TYPES = ("Bộ luật", "Luật", "Pháp lệnh", "Hiến pháp")
 _LAW_STOP = {"sửa đổi", "số"}
 _LAW_FIRM_BEFORE = ("Công ty ", "công ty ", "Văn phòng ", "văn phòng ", "hãng ", "Hãng ")
 _NOT_LAW_WORDS = {"TNHH", "Sư", "sư", "Gia", "gia", "Hợp", "Tư"}  # "Luật TNHH", "Luật Sư", "Luật Hợp danh"
+
+
+def _number_key(number: str) -> str:
+    """The same document however its number is written: "04-KH/TW" = "4-KH/TW", "40/NĐ-CP" = "40/2013/NĐ-CP"."""
+    return regex.sub(r"^0+(?=\d)", "", regex.sub(r"[/-](?:19|20)\d\d/", "/", number))
 
 
 def _spellings(words) -> str:
@@ -91,8 +97,13 @@ class LegalDocumentFinder:
         self.named_law = re.compile(
             rf"(?<!\w)(?P<type>{_spellings(_LAW_TYPES)}) (?P<title>(?:{known})(?!\w)|[^\W\d_]\w*(?: \w+){{0,7}})")
 
-    def find(self, text: str, agencies: list[AgencyMatch], titles: list[TitleMatch]) -> list[Citation]:
-        """All citations in ``text`` in order: full ones, named laws, then resolved back references."""
+    def find(self, text: str, agencies: list[AgencyMatch], titles: list[TitleMatch],
+             published: str | None = None) -> list[Citation]:
+        """All citations in ``text`` in order: full ones, named laws, then resolved back references.
+
+        ``published`` (ISO date of the article) gives the year of a date written without one ("ngày 29/4").
+        """
+        self._year = published[:4] if published and regex.match(r"(?:19|20)\d\d", published) else None
         agency_at = {a.start: a for a in agencies if a.kind}
         title_at = {t.start: t for t in titles}
         self._agency_before = {a.end: a for a in agencies if a.kind}
@@ -120,6 +131,8 @@ class LegalDocumentFinder:
             doc_type = self.type_of[m.group("type").casefold()]
         else:
             doc_type = self.res.document_type_by_code.get(type_code)
+            if doc_type is None and _LETTER_BEFORE.search(text, max(0, m.start() - 20), m.start()):
+                doc_type = "Công văn"  # "văn bản số 6386/BNV-CCVC": a letter numbered issuer first
             if doc_type is None:
                 return None
         start = m.start()
@@ -139,27 +152,30 @@ class LegalDocumentFinder:
                 issuer = next(iter(named))
         return Citation(doc_type, number, Mention(start, m.end(), text[start:m.end()]), date, issuer, inferred)
 
-    @staticmethod
-    def _codes(number: str) -> tuple[str | None, str | None]:
-        """(type code, issuer code) of a number: "56-NQ/TW" → (NQ, TW); "40/2013/NĐ-CP" → (NĐ, CP)."""
-        if regex.match(r"\d+-", number):
-            parts = regex.split(r"[/-]", number)[1:]
-            return parts[0], parts[1] if len(parts) > 1 else None
+    def _codes(self, number: str) -> tuple[str | None, str | None]:
+        """(type code, issuer code) of a number.
+
+        "56-NQ/TW" → (NQ, TW); "40/2013/NĐ-CP" → (NĐ, CP); "24/2018/QH14" → (QH, QH14);
+        an administrative letter is numbered issuer first: "4708/BKHĐT-TH" → (None, BKHĐT).
+        """
         parts = [p for p in regex.split(r"[/-]", number)[1:] if not p.isdigit()]
+        if not parts:
+            return None, None
         if len(parts) == 1 and regex.match(r"QH|UBTVQH", parts[0]):
             return "QH", parts[0]
-        return (parts[0] if parts else None), (parts[1] if len(parts) > 1 else None)
+        if parts[0] not in self.res.document_type_by_code:
+            return None, parts[0]
+        return parts[0], (parts[1] if len(parts) > 1 else None)
 
-    @staticmethod
-    def _date_after(text: str, pos: int, number: str | None) -> tuple[str | None, int]:
+    def _date_after(self, text: str, pos: int, number: str | None) -> tuple[str | None, int]:
         m = _DATE.match(text, pos)
         if not m:
             return None, pos
         day, month, year = (m.group("d"), m.group("m"), m.group("y")) if m.group("d") else (
             m.group("d2"), m.group("m2"), m.group("y2"))
         if year is None and number:
-            found = regex.search(r"/((?:19|20)\d\d)/", number)
-            year = found.group(1) if found else None
+            found = regex.search(r"[/-]((?:19|20)\d\d)/", number)
+            year = found.group(1) if found else self._year
         if year is None or not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
             return None, m.end()
         return f"{year}-{int(month):02d}-{int(day):02d}", m.end()
@@ -240,7 +256,7 @@ class LegalDocumentFinder:
             doc_type = self.type_of[m.group("type").casefold()]
             number = m.group("number")
             target = next((c for c in numbered if c.doc_type == doc_type and regex.match(
-                rf"{number}[/-]", c.number)), None)
+                rf"0*{number.lstrip('0') or '0'}[a-z]?[/-]", c.number)), None)
             mention = Mention(m.start(), m.end(), m.group())
             if target is not None:
                 refs.append(replace(target, mention=mention))
@@ -258,7 +274,7 @@ class LegalDocumentFinder:
         """One record per document, the first full citation's fields filled in from later ones."""
         grouped: dict[tuple, list[Citation]] = {}
         for c in citations:
-            key = (c.doc_type, regex.sub(r"/(?:19|20)\d\d/", "/", c.number)) if c.number else c.key
+            key = (c.doc_type, _number_key(c.number)) if c.number else c.key
             grouped.setdefault(key, []).append(c)
         records = []
         for group in grouped.values():

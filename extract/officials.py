@@ -51,15 +51,19 @@ class OfficialFinder:
         """Officials of the article; ``blocked`` spans (provinces, bodies) are never part of a name."""
         self._text = text
         self._agency_at = {a.start: a for a in agencies}
+        self._parents_of = {}
+        for a in agencies:
+            if a.parent:
+                self._parents_of.setdefault(a.name, set()).add(a.parent)
         self._blocked = blocked
         found: dict[str, list[tuple[Mention, list[Segment]]]] = {}
         for chain in self._chains(titles):
             foreign = chain[-1].organization is not None or " tại " in chain[-1].title.title
+            people = self._names_listed(chain[-1].end)  # "các Phó Chủ tịch UBND tỉnh: A, B, C"
             person = self._name_after(chain[-1].end, foreign) or self._name_before(chain[0].title.start)
-            if person is None:
-                continue
+            people = people or ([person] if person else [])
             segments = [s for s in chain if not s.private]
-            if segments:
+            for person in people if segments else []:
                 found.setdefault(person.text, []).append((person, segments))
         return self._records(found)
 
@@ -80,6 +84,9 @@ class OfficialFinder:
             parent = self._agency_at.get(body.end + 1)
             if parent is not None:
                 organization, end = f"{body.name} {parent.name}", parent.end
+        while self._text.startswith(", ", end) and (parent := self._agency_at.get(end + 2)) is not None and (
+                parent.name == body.parent or parent.name in self._parents_of.get(body.name, ())):
+            organization, end, body = f"{organization}, {parent.name}", parent.end, parent  # "Vụ X, Tổng cục Y, Bộ Z"
         return Segment(title, organization, body.province, end, False)
 
     def _chains(self, titles: list[TitleMatch]) -> list[list[Segment]]:
@@ -117,12 +124,29 @@ class OfficialFinder:
         while words and words[0] in self.res.honorifics:
             pos += len(words[0]) + 1
             words = words[1:]
+        while len(words) > 2 and words[-1].lower() in self.res.function_words:
+            words.pop()  # "Nguyễn Văn Thiện [Chiều] nay 25-5": a sentence begins without its full stop
         if len(words) < 2:
             return None
         name = " ".join(words)
         if name in self.res.countries or (words[0] not in self.res.surnames and not foreign):
             return None
         return Mention(pos, pos + len(name), name)
+
+    def _names_listed(self, end: int) -> list[Mention]:
+        """Names listed after a colon that ends a chain: "Phó Chủ tịch UBND tỉnh: Lê Xuân Đại, Đinh Viết Hồng"."""
+        if not self._text.startswith(": ", end):
+            return []
+        names, pos = [], end + 1
+        while True:
+            name = self._name_after(pos, foreign=False)
+            if name is None:
+                return names
+            names.append(name)
+            joint = regex.match(r"(?:,| và) ", self._text[name.end:name.end + 4])
+            if joint is None:
+                return names
+            pos = name.end + joint.end() - 1
 
     def _name_before(self, start: int) -> Mention | None:
         text = self._text

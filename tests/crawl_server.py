@@ -63,7 +63,7 @@ class CrawlServer:
         self.routes: dict[str, Route] = {}
         self.log: list[Logged] = []
         self.lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.httpd = _QuietServer(("127.0.0.1", 0), _handler(self))
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
                                        daemon=True)
@@ -105,9 +105,19 @@ class CrawlServer:
         return [entry.path for entry in self.requests()]
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hangs up (the crawler abandoning a body) is no error worth printing."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
 def _handler(server: CrawlServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True      # headers and body go out in two writes: no 40 ms stall on keep-alive
 
         def log_message(self, format: str, *args: object) -> None:  # quiet
             pass

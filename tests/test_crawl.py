@@ -85,7 +85,8 @@ def frontier(archive: Path, url: str) -> tuple[str, str | None] | None:
     ("HTTPS://BaoChinhPhu.VN:443/a.htm?utm_source=fb&utm_medium=x#binh-luan", "https://baochinhphu.vn/a.htm"),
     ("https://bcy.gov.vn/tin?zarsrc=30&fbclid=abc&gclid=1&id=5", "https://bcy.gov.vn/tin?id=5"),
     ("https://x.vn/tin?page=2&cat=1", "https://x.vn/tin?cat=1&page=2"),
-    ("http://127.0.0.1:8123/bài viết/Hà Nội.html", "http://127.0.0.1:8123/b%C3%A0i%20vi%E1%BA%BFt/H%C3%A0%20N%E1%BB%99i.html"),
+    ("http://127.0.0.1:8123/bài viết/Hà Nội.html",
+     "http://127.0.0.1:8123/b%C3%A0i%20vi%E1%BA%BFt/H%C3%A0%20N%E1%BB%99i.html"),
     ("https://x.vn", "https://x.vn/"),
     ("javascript:void(0)", None),
     ("mailto:toasoan@x.vn", None),
@@ -97,7 +98,8 @@ def test_canonical_url(url, expected):
 
 
 def test_relative_links_resolve_against_the_page():
-    assert canonical_url("../tin/a-12345.html#top", "https://x.vn/chuyen-muc/trang-2") == "https://x.vn/tin/a-12345.html"
+    page = "https://x.vn/chuyen-muc/trang-2"
+    assert canonical_url("../tin/a-12345.html#top", page) == "https://x.vn/tin/a-12345.html"
 
 
 @pytest.mark.parametrize("url, is_article", [
@@ -229,6 +231,7 @@ RECOVERING = {
     "500 every time": (lambda: dict(first=[Act(status=500)] * 9), 4, [1.0, 2.0, 4.0], "failed"),
     "truncated every time": (lambda: dict(first=[Act(truncate=True)] * 9), 4, [1.0, 2.0, 4.0], "failed"),
     "404": (lambda: dict(status=404), 1, [], "error"),
+    "gzip that is not": (lambda: dict(headers={"Content-Encoding": "gzip"}), 1, [], "error"),
     "an image": (lambda: dict(content_type="image/jpeg"), 1, [], "error"),
 }
 
@@ -397,8 +400,8 @@ def test_sitemap_index_to_sitemaps_and_news_dates(server, tmp_path, parser):
     server.add("/sitemaps/2023-01.xml.gz", gzip.compress(sitemap([(u, "2023-01-06") for u in first]).encode()),
                content_type="application/x-gzip")
     server.add("/sitemaps/2022-06.xml", sitemap([(u, "2022-06-02") for u in old]), content_type="text/xml")
-    server.add("/sitemaps/news.xml", sitemap(list(zip(news, ["2023-02-01T08:00:00+07:00", "2022-12-31T08:00:00+07:00"])),
-                                             news=True), content_type="application/xml")
+    news_dates = ["2023-02-01T08:00:00+07:00", "2022-12-31T08:00:00+07:00"]
+    server.add("/sitemaps/news.xml", sitemap(list(zip(news, news_dates)), news=True), content_type="application/xml")
     seed = server.add("/sitemap.xml", sitemap([(server.url("/sitemaps/2023-01.xml.gz"), "2023-01-06"),
                                                (server.url("/sitemaps/2022-06.xml"), "2022-06-02T10:00:00Z"),
                                                (server.url("/sitemaps/news.xml"), None)], index=True),
@@ -442,6 +445,47 @@ def test_since_stops_paging_a_listing(server, tmp_path, parser):
     assert not any(path.startswith("/tin-tuc/p3/") for path in server.paths())
 
 
+def test_a_later_run_pages_a_listing_only_while_it_finds_new_articles(server, tmp_path, parser):
+    seed = _listing_site(server, [["2023-05-01"] * 2, ["2023-04-01"] * 2, ["2023-03-01"] * 2])
+    archive = tmp_path / "a.sqlite"
+    run(seed, archive, parser)
+    unchanged = run(seed, archive, parser)                       # nothing new: page 1 only
+    assert (unchanged.pages, server.count("/tin-tuc"), server.count("/tin-tuc/trang-2")) == (1, 2, 1)
+    fresh = server.add("/tin-tuc/moi/bai-moi-20239999.html", article_page(f"{TITLE} mới", PUBLISHED))
+    page = server.routes["/tin-tuc"].body.replace(b'<ul class="list-news">',
+                                                  b'<ul class="list-news"><li><a href="%s">M</a></li>' % fresh.encode())
+    server.routes["/tin-tuc"].body = page
+    later = run(seed, archive, parser)                           # page 1 had news, so page 2 is read again
+    assert later.articles == 1 and server.count("/tin-tuc/moi/bai-moi-20239999.html") == 1
+    assert (server.count("/tin-tuc/trang-2"), server.count("/tin-tuc/trang-3")) == (2, 1)
+
+
+class InterruptingClock(FakeClock):
+    """Ctrl-C during the wait before the ``at``-th request."""
+
+    def __init__(self, at: int) -> None:
+        super().__init__()
+        self.at = at
+
+    def sleep(self, seconds: float) -> None:
+        super().sleep(seconds)
+        if len(self.sleeps) == self.at:
+            raise KeyboardInterrupt
+
+
+def test_an_interrupted_run_is_resumed_by_the_same_call(server, tmp_path, parser):
+    seed = _site_with_articles(server, 5)
+    archive = tmp_path / "a.sqlite"
+    with pytest.raises(KeyboardInterrupt):
+        run(seed, archive, parser, clock=InterruptingClock(at=4), delay=1)
+    assert len(list(read_archive(archive))) == 2                 # robots.txt, sitemap, 2 articles, then Ctrl-C
+    resumed = run(seed, archive, parser)
+    assert resumed.resumed and resumed.run == 1 and resumed.articles == 3
+    assert len(list(read_archive(archive))) == 5
+    assert server.count("/sitemap.xml") == 1 and all(server.count(f"/tin/bai-{n}-1234{n}.html") == 1
+                                                      for n in range(5))
+
+
 @pytest.mark.parametrize("max_depth, fetched", [(0, 0), (1, 1)])
 def test_section_links_are_followed_to_max_depth(server, tmp_path, parser, max_depth, fetched):
     server.add("/the-thao", listing_page("Thể thao", [("/chinh-tri", "Chính trị")]))
@@ -480,6 +524,15 @@ def test_url_variants_and_canonical_links_give_one_article(server, tmp_path, par
     records = list(read_archive(archive))
     assert sorted(r["url"] for r in records) == sorted([canonical, other])
     assert len({r["id"] for r in records}) == 2
+
+
+def test_a_canonical_link_to_the_home_page_is_not_taken_as_the_article_url(server, tmp_path, parser):
+    first = server.add("/tin/a-12345.html", article_page(TITLE, PUBLISHED, canonical="/"))
+    second = server.add("/tin/b-12346.html", article_page(TITLE + " 2", PUBLISHED, canonical="/"))
+    seed = server.add("/sitemap.xml", sitemap([(first, None), (second, None)]), content_type="text/xml")
+    stats = run(seed, tmp_path / "a.sqlite", parser)
+    assert stats.articles == 2
+    assert sorted(r["url"] for r in read_archive(tmp_path / "a.sqlite")) == [first, second]
 
 
 def test_a_second_article_url_with_the_same_canonical_is_a_duplicate(server, tmp_path, parser):

@@ -109,7 +109,8 @@ def test_read_warc_reads_cc_news_like_files(tmp_path):
         legacy = encode_cp1258(article_page("Đồng Nai tăng cường cơ yếu", "2023-10-02", charset="windows-1258"))
         writer.write_record(_warc_record(writer, "http://tinh.vn/dong-nai-5678.html", legacy,
                                          [("Content-Type", "text/html; charset=windows-1258")]))
-        writer.write_record(_warc_record(writer, "https://bcy.gov.vn/anh.jpg", b"\xff\xd8\xff", [("Content-Type", "image/jpeg")]))
+        writer.write_record(_warc_record(writer, "https://bcy.gov.vn/anh.jpg", b"\xff\xd8\xff",
+                                         [("Content-Type", "image/jpeg")]))
         writer.write_record(_warc_record(writer, "https://bcy.gov.vn/mat", b"<html>404</html>",
                                          [("Content-Type", "text/html")], status="404 Not Found"))
         writer.write_record(_warc_record(writer, "https://bcy.gov.vn/tin-tuc", listing_page("Tin", []).encode(),

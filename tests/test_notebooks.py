@@ -98,7 +98,7 @@ def outputs_of(notebook) -> list[dict]:
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_runs_headless_with_a_chart_and_an_entity_view(path: Path, tmp_path: Path, monkeypatch) -> None:
-    nbformat = pytest.importorskip("nbformat")
+    import nbformat  # the test dependencies: nbformat, nbclient, ipykernel (no skip: a missing one fails)
     from jupyter_client.kernelspec import KernelSpecManager
     from nbclient import NotebookClient
 

@@ -1,29 +1,21 @@
 """The crawl archive: one SQLite file holding the frontier and every fetched page.
 
-Tables (WAL mode, one transaction per fetched page, so a crawl killed at any
-moment, even with ``kill -9``, loses no stored page and leaves no half-stored
-one):
+WAL mode and one transaction per fetched page: a crawl killed at any moment,
+even with ``kill -9``, loses no stored page and leaves no half-stored one.
 
-``frontier``
-    every URL the crawl knows, canonical, with what it is expected to be
-    (``seed``, ``sitemap``, ``feed``, ``listing``, ``pagination``,
-    ``article``), its depth, the date a sitemap or feed gave it, and its
-    state: ``queued``, ``done`` (stored in ``pages``), ``failed`` (may work
-    later: timeouts, 429, 5xx), ``error`` (will not: 4xx, too large, wrong
-    type, redirect loop) or ``skipped`` (robots.txt, ``--since``, an alias of
-    a stored page). ``run`` is the last run that queued or fetched it.
-``pages``
-    what was fetched: the raw bytes (zlib), HTTP status, fetch time, ETag,
-    Last-Modified, content type, final URL, and for articles the parsed record
-    (JSON, the input format of ``extract``), its canonical URL, id and date.
-    ``state`` says what the page was: ``article``, ``old`` (an article
-    published before ``--since``), ``duplicate`` (an article already stored
-    from another URL), ``listing``, ``sitemap``, ``feed`` or ``error``.
-``edges``
-    listing page → article links, to stop paging a listing past ``--since``.
-``runs``, ``robots``, ``meta``
-    one row per crawl run (a run killed before its end is resumed by the same
-    command), robots.txt bodies (reused for a day), and the schema version.
+``frontier``: every URL the crawl knows (canonical), what it is expected to
+be (``seed``, ``sitemap``, ``feed``, ``listing``, ``pagination``,
+``article``), its depth and sitemap/feed date, and its state: ``queued``,
+``done`` (in ``pages``), ``failed`` (may work later: timeouts, 429, 5xx),
+``error`` (will not: 4xx, too large, wrong type, redirect loop) or
+``skipped`` (robots.txt, ``--since``, another URL of a stored page).
+``pages``: raw bytes (zlib), status, fetch time, ETag, Last-Modified,
+content type, final URL; for articles the record (JSON, ``extract``'s input
+format), canonical URL, id and date. Its ``state`` is ``article``, ``old``
+(published before ``--since``), ``duplicate`` (stored from another URL),
+``listing``, ``sitemap``, ``feed`` or ``error``. ``edges``: listing → article
+links (to stop paging past ``--since``). ``runs`` (an unfinished run is
+resumed by the same command), ``robots`` (kept a day) and ``meta``.
 """
 
 from __future__ import annotations
@@ -43,8 +35,9 @@ SCHEMA_VERSION = "1"
 ROBOTS_MAX_AGE = timedelta(days=1)
 PRIORITY = {"seed": 0, "article": 0, "pagination": 1, "sitemap": 1, "feed": 1, "listing": 2}
 """Lower is fetched first: articles before more listing pages, so a listing is read a page at a time."""
-ARTICLE_STATES = ("article", "old")
 
+_PAGE_FIELDS = ("url", "final_url", "status", "fetched_at", "etag", "last_modified", "content_type", "state",
+                "canonical_url", "article_id", "published", "note")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY, seeds TEXT NOT NULL, options TEXT NOT NULL,
@@ -71,7 +64,7 @@ class ArchiveError(Exception):
 
 @dataclass(frozen=True)
 class QueueItem:
-    """A queued URL, as the crawler takes it off the frontier."""
+    """A URL in the frontier: what it is expected to be, how deep, its sitemap/feed date, where it was found."""
 
     url: str
     site: str
@@ -82,18 +75,6 @@ class QueueItem:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-@dataclass(frozen=True)
-class Enqueue:
-    """A link to add to the frontier, found on ``source`` (None for a seed)."""
-
-    url: str
-    site: str
-    kind: str
-    depth: int
-    date: str | None = None
-    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -117,9 +98,8 @@ class FetchedPage:
         return {**asdict(self), "content": f"<{len(self.content)} bytes>"}
 
     def __repr__(self) -> str:
-        title = (self.record or {}).get("title")
-        return (f"FetchedPage({self.state} {self.url!r}, status={self.status}, {len(self.content):,} bytes"
-                + (f", title={title!r})" if title else ")"))
+        title = f", title={self.record.get('title')!r}" if self.record else ""
+        return f"FetchedPage({self.state} {self.url!r}, status={self.status}, {len(self.content):,} bytes{title})"
 
 
 @dataclass(frozen=True)
@@ -131,6 +111,9 @@ class Run:
     started_at: str
     resumed: bool
 
+    def to_dict(self) -> dict:
+        return asdict(self)
+
 
 @dataclass(frozen=True)
 class ArchiveSummary:
@@ -139,10 +122,6 @@ class ArchiveSummary:
     pages: dict
     frontier: dict
     runs: int
-
-    @property
-    def articles(self) -> int:
-        return self.pages.get("article", 0)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -198,13 +177,9 @@ class Archive:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._db:                         # commits at the end, rolls back on an exception
+            self._db.execute("BEGIN IMMEDIATE")
             yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
 
     # --- runs -----------------------------------------------------------------------------
 
@@ -230,8 +205,7 @@ class Archive:
         """Queue again what this run should retry: failed URLs, and with ``refresh`` every stored page;
         make articles set aside by an earlier ``--since`` count again when this run's allows them."""
         sites = tuple(sites)
-        wanted = "state='failed' OR (state='done' AND url IN (SELECT url FROM pages))" if refresh \
-            else "state='failed'"
+        wanted = "state='failed'" + (" OR (state='done' AND url IN (SELECT url FROM pages))" if refresh else "")
         with self._transaction() as db:
             rows = db.execute(f"SELECT url FROM frontier WHERE ({wanted}) AND run < ? AND site IN "
                               f"({','.join('?' * len(sites))}) ORDER BY seq", (run.id, *sites)).fetchall()
@@ -244,12 +218,12 @@ class Archive:
 
     # --- the frontier ---------------------------------------------------------------------
 
-    def enqueue(self, links: Iterable[Enqueue], run: Run, refresh: bool = False) -> int:
+    def enqueue(self, links: Iterable[QueueItem], run: Run, refresh: bool = False) -> int:
         """Add links in their own transaction; the number newly queued."""
         with self._transaction():
             return self._enqueue(list(links), run, refresh)
 
-    def _enqueue(self, links: list[Enqueue], run: Run, refresh: bool) -> int:
+    def _enqueue(self, links: list[QueueItem], run: Run, refresh: bool) -> int:
         """New URLs are queued; known ones only if this run should fetch them again: a sitemap, feed
         or listing stored by an earlier run (unless a sitemap ``lastmod`` says it has not changed since),
         a failure of an earlier run, any stored page with ``refresh``."""
@@ -275,6 +249,14 @@ class Archive:
                 queued += 1
         return queued
 
+    def unseen(self, urls: Iterable[str]) -> set[str]:
+        """The URLs that the frontier does not know."""
+        urls = list(dict.fromkeys(urls))
+        known = {row[0] for start in range(0, len(urls), 500) for row in self._db.execute(
+            f"SELECT url FROM frontier WHERE url IN ({','.join('?' * len(urls[start:start + 500]))})",
+            urls[start:start + 500])}
+        return set(urls) - known
+
     def next_item(self, sites: Iterable[str]) -> QueueItem | None:
         """The queued URL to fetch next on ``sites``: by priority, then in the order found."""
         sites = tuple(sites)
@@ -288,8 +270,8 @@ class Archive:
         with self._transaction() as db:
             db.execute("UPDATE frontier SET state=?, note=?, run=? WHERE url=?", (state, note, run.id, url))
 
-    def store(self, item: QueueItem, page: FetchedPage, run: Run, links: Iterable[Enqueue] = (),
-              edges: Iterable[str] = (), aliases: Iterable[Enqueue] = (), refresh: bool = False) -> str:
+    def store(self, item: QueueItem, page: FetchedPage, run: Run, links: Iterable[QueueItem] = (),
+              edges: Iterable[str] = (), aliases: Iterable[QueueItem] = (), refresh: bool = False) -> str:
         """Store a fetched page, mark its URL done and queue its links, all in one transaction.
 
         An article whose canonical URL is already stored from another URL is
@@ -339,17 +321,12 @@ class Archive:
 
     def stored(self, url: str) -> dict | None:
         """Fetch metadata of the page stored for ``url`` (no content), or None."""
-        row = self._db.execute("SELECT url, final_url, status, fetched_at, etag, last_modified, content_type, "
-                               "state, canonical_url, article_id, published, note FROM pages WHERE url=?",
-                               (url,)).fetchone()
-        names = ("url", "final_url", "status", "fetched_at", "etag", "last_modified", "content_type", "state",
-                 "canonical_url", "article_id", "published", "note")
-        return dict(zip(names, row)) if row else None
+        row = self._db.execute(f"SELECT {', '.join(_PAGE_FIELDS)} FROM pages WHERE url=?", (url,)).fetchone()
+        return dict(zip(_PAGE_FIELDS, row)) if row else None
 
     def frontier_state(self, url: str) -> tuple[str, str | None] | None:
         """(state, note) of ``url`` in the frontier, or None if it is unknown."""
-        row = self._db.execute("SELECT state, note FROM frontier WHERE url=?", (url,)).fetchone()
-        return (row[0], row[1]) if row else None
+        return self._db.execute("SELECT state, note FROM frontier WHERE url=?", (url,)).fetchone()
 
     def content(self, url: str) -> bytes | None:
         """The raw bytes stored for ``url``."""

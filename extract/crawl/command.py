@@ -21,16 +21,17 @@ from pathlib import Path
 PROGRAM = "vnextract"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 DEFAULT_MAX_BYTES = 10 << 20
+DESCRIPTION = ("Fetch articles from sitemaps, RSS/Atom feeds or listing pages into an SQLite archive, politely "
+               "(robots.txt, one request at a time per host, --delay between them). Run the same command again "
+               "to resume an interrupted crawl or to collect new articles; then read the archive with "
+               "'vnextract extract ARCHIVE --out DIR'.")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add ``crawl`` to ``vnextract``'s subcommands (its handler is :func:`run`)."""
     parser = subparsers.add_parser(
         "crawl", help="collect news articles into a resumable archive",
-        description="Fetch articles from sitemaps, RSS/Atom feeds or listing pages into an SQLite archive, "
-                    "politely (robots.txt, one request at a time per host, --delay between them). Run the "
-                    "same command again to resume an interrupted crawl or to collect new articles; "
-                    "then `vnextract extract ARCHIVE --out DIR`.")
+        description=DESCRIPTION)
     add_arguments(parser)
     return parser
 
@@ -99,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m extract.crawl.command``: the ``crawl`` subcommand on its own."""
-    parser = argparse.ArgumentParser(prog=f"{PROGRAM} crawl", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog=f"{PROGRAM} crawl", description=DESCRIPTION)
     add_arguments(parser)
     try:
         args = parser.parse_args(argv)

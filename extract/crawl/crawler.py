@@ -28,9 +28,9 @@ import httpx
 
 from ..html import HtmlParser, NoArticleError, decode_html
 from ..pipeline import article_id
-from .archive import Archive, Enqueue, FetchedPage, QueueItem, Run
+from .archive import Archive, FetchedPage, QueueItem, Run
 from .fetcher import Clock, Disallowed, FetchConfig, FetchError, Fetcher, Response
-from .seeds import DiscoveryError, canonical_url, read_html_links, read_xml_links, site_of, sniff
+from .seeds import DiscoveryError, article_url, canonical_url, read_html_links, read_xml_links, site_of, sniff
 from .warc import WarcOutput
 
 ARTICLE_PAGE_STATES = ("article", "old", "duplicate")
@@ -143,7 +143,7 @@ class _Crawl:
         run = self.archive.start_run(self.seeds, self.options.to_dict())
         if not run.resumed:
             self.archive.prepare_run(run, self.sites, self.options.refresh, self.since)
-        self.archive.enqueue([Enqueue(url, site_of(url), "seed", 0) for url in self.seeds], run,
+        self.archive.enqueue([QueueItem(url, site_of(url), "seed", 0) for url in self.seeds], run,
                              self.options.refresh)
         stopped = "done"
         with tqdm(total=self.options.max_pages, desc="crawl", unit=" pages", file=sys.stderr,
@@ -234,7 +234,7 @@ class _Crawl:
                 self.counts["skipped"] += 1
                 continue
             depth = item.depth if link.kind == "sitemap" else item.depth + 1
-            queued.append(Enqueue(link.url, site_of(link.url), link.kind, depth, link.date, item.url))
+            queued.append(QueueItem(link.url, site_of(link.url), link.kind, depth, link.date, item.url))
         return self.archive.store(item, replace(page, state=kind), run, links=queued, refresh=self.options.refresh)
 
     def _store_html(self, item: QueueItem, run: Run, page: FetchedPage) -> str:
@@ -246,10 +246,10 @@ class _Crawl:
         except Exception as error:  # noqa: BLE001 - the page is kept; the crawl goes on
             note = f"cannot parse: {type(error).__name__}: {error}"
             return self.archive.store(item, replace(page, state="error", note=note), run)
-        canonical = canonical_url(parsed.url or page.final_url, page.final_url) or item.url
+        canonical = article_url(parsed.url, page.final_url)
         record = {**parsed.to_record(article_id({"url": canonical})), "url": canonical}
         old = bool(self.since and record["published"] and record["published"] < self.since)
-        aliases = [Enqueue(url, site_of(url), "article", item.depth, source=item.url)
+        aliases = [QueueItem(url, site_of(url), "article", item.depth, source=item.url)
                    for url in dict.fromkeys((canonical, canonical_url(page.final_url)))
                    if url and url != item.url and site_of(url) in self.sites]
         page = replace(page, state="old" if old else "article", canonical_url=canonical, record=record,
@@ -257,19 +257,22 @@ class _Crawl:
         return self.archive.store(item, page, run, aliases=aliases)
 
     def _store_listing(self, item: QueueItem, run: Run, page: FetchedPage, text: str) -> str:
-        queued, edges = [], []
-        for link in read_html_links(text, page.final_url):
-            site = site_of(link.url)
-            if site not in self.sites:
-                continue
-            if link.kind == "pagination":
-                queued.append(Enqueue(link.url, site, "pagination", item.depth, source=item.url))
-            elif link.kind == "article":
-                queued.append(Enqueue(link.url, site, "article", item.depth + 1, source=item.url))
-                edges.append(link.url)
-            elif item.depth < self.options.max_depth:
-                queued.append(Enqueue(link.url, site, "listing", item.depth + 1, source=item.url))
-        return self.archive.store(item, replace(page, state="listing"), run, links=queued, edges=edges,
+        """Queue the listing's article links, its next pages and (within ``max_depth``) other listings.
+
+        A listing read again by a later run is paged on only while its pages
+        hold articles the archive does not know yet.
+        """
+        links = [link for link in read_html_links(text, page.final_url) if site_of(link.url) in self.sites]
+        articles = [link.url for link in links if link.kind == "article"]
+        pages = [link.url for link in links if link.kind == "pagination"]
+        if pages and not self.archive.unseen(articles):
+            pages = sorted(self.archive.unseen(pages), key=pages.index)
+        queued = [QueueItem(url, site_of(url), "article", item.depth + 1, source=item.url) for url in articles]
+        queued += [QueueItem(url, site_of(url), "pagination", item.depth, source=item.url) for url in pages]
+        if item.depth < self.options.max_depth:
+            queued += [QueueItem(link.url, site_of(link.url), "listing", item.depth + 1, source=item.url)
+                       for link in links if link.kind == "listing"]
+        return self.archive.store(item, replace(page, state="listing"), run, links=queued, edges=articles,
                                   refresh=self.options.refresh)
 
     def _skip(self, item: QueueItem, run: Run, reason: str) -> None:

@@ -33,9 +33,11 @@ from protego import Protego
 from .. import __version__
 from .seeds import canonical_url, origin_of
 
-DEFAULT_USER_AGENT = (f"vnextract/{__version__} (+https://pypi.org/project/vnextract/; "
-                      "research crawler for Vietnamese news; obeys robots.txt)")
+DEFAULT_USER_AGENT = f"vnextract/{__version__} (research crawler for Vietnamese news; obeys robots.txt)"
 ROBOTS_MAX_BYTES = 512 * 1024
+SITEMAP_MAX_BYTES = 50 << 20       # the sitemap protocol's own limit: sitemaps and feeds may be this large
+XML_TYPES = frozenset({"application/xml", "text/xml", "application/rss+xml", "application/atom+xml",
+                       "application/rdf+xml", "application/x-gzip", "application/gzip"})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 ACCEPTED_TYPES = frozenset({
@@ -70,7 +72,7 @@ class FetchConfig:
     user_agent: str = DEFAULT_USER_AGENT
     delay: float = 1.0             # seconds between two requests to one host (at least)
     timeout: float = 30.0          # seconds per connect/read; a whole response gets 4x this
-    max_bytes: int = 10 << 20      # largest body read
+    max_bytes: int = 10 << 20      # largest web page read (sitemaps and feeds: up to SITEMAP_MAX_BYTES)
     max_redirects: int = 5
     retries: int = 3               # extra attempts after a timeout, 429 or 5xx
     backoff: float = 1.0           # first retry wait; doubles with each attempt
@@ -260,13 +262,13 @@ class Fetcher:
             self._wait_turn(url)
             try:
                 response = self._request(url, headers, max_bytes, check_type)
-            except FetchError:
-                raise
             except (httpx.TimeoutException, httpx.TransportError, _Truncated) as error:
                 if last:
                     raise FetchError(url, f"{_describe(error)} (after {attempts} attempts)", retryable=True) from None
                 self._defer(url, self._backoff(attempt))
                 continue
+            except (httpx.HTTPError, httpx.InvalidURL) as error:      # an undecodable body, a URL httpx refuses
+                raise FetchError(url, f"{type(error).__name__}: {error}") from None
             if response.status not in RETRY_STATUSES or last:
                 return response
             wait = max(self._backoff(attempt), _retry_after(response.header("retry-after")) or 0)
@@ -284,7 +286,10 @@ class Fetcher:
                             request_headers=tuple(response.request.headers.multi_items()),
                             http_version=response.http_version)
                 if response.status_code != 200:
+                    _drain(response)
                     return Response(content=b"", **meta)
+                if _media_type(response) in XML_TYPES and max_bytes == self.config.max_bytes:
+                    max_bytes = max(max_bytes, SITEMAP_MAX_BYTES)
                 _check_headers(url, response, max_bytes, check_type)
                 return Response(content=_read_capped(url, response, max_bytes, deadline), **meta)
         finally:
@@ -322,9 +327,25 @@ def _check_headers(url: str, response: httpx.Response, max_bytes: int, check_typ
     length = response.headers.get("content-length", "")
     if length.isdigit() and int(length) > max_bytes:
         raise FetchError(url, f"body of {int(length):,} bytes is over the limit of {max_bytes:,} (--max-bytes)")
-    media = (response.headers.get("content-type") or "").split(";")[0].strip().lower()
+    media = _media_type(response)
     if check_type and media and media not in ACCEPTED_TYPES:
         raise FetchError(url, f"content type {media!r} is no web page, sitemap or feed")
+
+
+def _drain(response: httpx.Response, limit: int = 64 * 1024) -> None:
+    """Read a small error or redirect body, so that the connection can serve the next request."""
+    size = 0
+    try:
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > limit:
+                return
+    except httpx.HTTPError:
+        pass
+
+
+def _media_type(response: httpx.Response) -> str:
+    return (response.headers.get("content-type") or "").split(";")[0].strip().lower()
 
 
 def _read_capped(url: str, response: httpx.Response, max_bytes: int, deadline: float) -> bytes:

@@ -64,8 +64,6 @@ _TAB_OR_NEWLINE = dict.fromkeys(map(ord, "\t\n\r"))       # removed inside them,
 _XML_ROOTS = {"urlset": "sitemap", "sitemapindex": "sitemap", "rss": "feed", "feed": "feed", "rdf": "feed"}
 _XML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:[\w-]+:)?(urlset|sitemapindex|rss|feed|rdf)\b",
                         re.IGNORECASE | re.DOTALL)
-_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False,
-                              remove_comments=True)
 
 
 class DiscoveryError(ValueError):
@@ -107,6 +105,16 @@ def canonical_url(url: str, base: str | None = None) -> str | None:
     query = "&".join(pair for pair in normal.query.split("&")
                      if pair and pair.split("=", 1)[0].lower() not in EXTRA_TRACKING_PARAMETERS)
     return urlunsplit((normal.scheme, normal.netloc, normal.path or "/", query, ""))
+
+
+def article_url(page_url: str | None, fetched_url: str) -> str:
+    """The canonical URL of an article: the page's own (rel=canonical, og:url) unless it is missing or
+    points at a site's home page (some CMSs say so on every page), else the URL it was fetched from."""
+    fetched = canonical_url(fetched_url) or fetched_url
+    own = canonical_url(page_url, fetched_url) if page_url else None
+    if own is None or (urlsplit(own).path == "/" and urlsplit(fetched).path != "/"):
+        return fetched
+    return own
 
 
 def site_of(url: str) -> str:
@@ -166,7 +174,9 @@ def read_xml_links(content: bytes, url: str, limit: int = 50 << 20) -> tuple[str
     """(``"sitemap"`` or ``"feed"``, links) of a sitemap, sitemap index or feed; raises :class:`DiscoveryError`."""
     data = gunzip(content, limit)
     try:
-        root = etree.fromstring(data, parser=_XML_PARSER)
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False,
+                                 remove_comments=True)        # no entities, no network: safe on hostile XML
+        root = etree.fromstring(data, parser=parser)
     except (etree.XMLSyntaxError, ValueError) as error:
         raise DiscoveryError(f"not readable XML: {error}") from None
     if root is None:

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -36,7 +37,7 @@ from .. import __version__
 from ..pipeline import article_id
 from ..readers import STAGE, ReadFailure, ReadOptions, check_record
 from .fetcher import Response
-from .seeds import canonical_url, sniff
+from .seeds import article_url, canonical_url, sniff
 
 _DROPPED_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
 
@@ -143,7 +144,7 @@ def read_warc(path: str | Path, options: ReadOptions | None = None) -> Iterator[
                     yield ReadFailure(_id_of(uri), STAGE,
                                       f"{where}: cannot parse the page ({type(error).__name__}: {error})")
                     continue
-                canonical = canonical_url(parsed.url or uri) or uri
+                canonical = article_url(parsed.url, uri)
                 if canonical in seen:
                     continue
                 seen.add(canonical)
@@ -182,7 +183,7 @@ def _html_pages(stream: BinaryIO) -> Iterator[tuple[str, bytes, str | None, bool
         except StopIteration:
             return
         except Exception as error:  # noqa: BLE001 - warcio raises many kinds on damaged input
-            raise _Damaged(f"{type(error).__name__}: {error}") from None
+            raise _Damaged(f"unreadable record (warcio: {type(error).__name__}: {error})") from None
         yield page
 
 
@@ -191,7 +192,7 @@ def warc_reader(path: Path, options: ReadOptions) -> Iterator[dict | ReadFailure
     return read_warc(path, options)
 
 
-def _html_payload(record) -> tuple[str, bytes, str | None, bool] | None:
+def _html_payload(record: ArcWarcRecord) -> tuple[str, bytes, str | None, bool] | None:
     """(URI, body, content type, truncated) of an HTML response record, else None."""
     if record.rec_type not in ("response", "resource"):
         return None

@@ -238,8 +238,8 @@ def new_provinces(tables: Tables) -> pd.DataFrame:
         "articles": grouped["article_id"].nunique(),
         "mentions": grouped["mentions"].sum(),
         "names": grouped["province"].nunique(),
-        "predecessors": flows.groupby("province_2025").apply(
-            lambda g: ", ".join(f"{p} ({a})" for p, a in zip(g["province"], g["articles"])), include_groups=False),
+        "predecessors": pd.Series({new: ", ".join(f"{p} ({a})" for p, a in zip(g["province"], g["articles"]))
+                                   for new, g in flows.groupby("province_2025")}, dtype=object),
         "merged": flows.groupby("province_2025")["merged"].any(),
     }).rename_axis("province_2025").reset_index()
     result = result.sort_values(["articles", "mentions", "province_2025"], ascending=[False, False, True])
