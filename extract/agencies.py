@@ -18,6 +18,7 @@ A committee written without its locality ("UBND tỉnh", "Ban Thường vụ T�
 
 from __future__ import annotations
 
+import collections
 from dataclasses import dataclass, replace
 
 import regex
@@ -36,9 +37,6 @@ _MAX_LOWER_WORDS = 7
 _OWNING_BODIES = {"Quốc hội", "Chính phủ", "Ủy ban Thường vụ Quốc hội", "Ban Chấp hành Trung ương Đảng",
                   "Bộ Chính trị", "Ban Bí thư"}
 _NATIONAL_BODIES = {"Quốc hội", "Chính phủ", "Bộ Quốc phòng", "Bộ Công an", "Bộ Ngoại giao"}
-# Heads that name many bodies in one province ("Sở", "Cục", "Ban"): never completed from the article.
-_NOT_UNIQUE = {"Sở", "Cục", "Chi cục", "Ban", "Văn phòng", "Trung tâm", "Phòng", "Đảng ủy", "Đảng bộ", "Chi bộ",
-               "Bộ Tư lệnh", "Đoàn Thanh niên"}
 
 
 @dataclass(frozen=True)
@@ -224,14 +222,13 @@ class AgencyFinder:
             if body and body.kind:  # "Vụ Quy hoạch kiến trúc Bộ Xây dựng"
                 parent, province = body.name, body.province
         base, localised, extra = name, False, []
-        committee = head is not None and continues in ("no", "proper") and takes_locality and (
-            kind in _COMMITTEE_KINDS | {"police", "court", "procuracy", "army"}) and head.head not in _NOT_UNIQUE
+        committee = head is not None and head.per_place
         if takes_locality and parent is None:
             place = self._locality(end, bare_place=continues == "no") or self._listed_places(end)
             if place:
                 locality, province, end, unit = place
                 if locality:
-                    if head is not None and head.bare_place and province:
+                    if head is not None and head.bare_place and province and locality.startswith("tỉnh "):
                         locality = province  # "Tỉnh ủy Hải Dương", not "Tỉnh ủy tỉnh Hải Dương"
                     name, localised = f"{base} {locality}", True
                     extra = self._coordinated(base, kind, end, committee)
@@ -410,7 +407,7 @@ class AgencyFinder:
         for a in matches:
             if a.localised and a.kind and a.province:
                 named.setdefault(a.base, {})[a.name] = a.province
-        article_provinces = {p.name for p in provinces}
+        home = self._home_province(matches, provinces)
         resolved = []
         for a in matches:
             if a.kind and not a.localised and (a.parent is None or a.committee or a.unit):
@@ -418,12 +415,27 @@ class AgencyFinder:
                 if len(candidates) == 1:
                     [(name, province)] = candidates.items()
                     a = replace(a, name=name, localised=True, province=province)
-                elif (a.committee or a.unit) and len(article_provinces) == 1:
-                    p = self.res.province_by_name[next(iter(article_provinces))]
+                elif (a.committee or a.unit) and home is not None:
+                    p = self.res.province_by_name[home]
                     where = p.name if a.bare_place and not a.unit else f"{a.unit or p.unit} {p.name}"
                     a = replace(a, name=f"{a.base} {where}", localised=True, province=p.name)
             resolved.append(a)
         return resolved
+
+    @staticmethod
+    def _home_province(matches: list[AgencyMatch], provinces: list[ProvinceMatch]) -> str | None:
+        """The province an article is about, when it is clear: the only one named, else the only one whose
+        own bodies (UBND, Tỉnh ủy, Công an ... tỉnh X) it names, else one named twice as often as any other."""
+        named = {p.name for p in provinces}
+        if len(named) == 1:
+            return next(iter(named))
+        bodies = {a.province for a in matches if a.committee and a.localised and a.province}
+        if len(bodies) == 1:
+            return next(iter(bodies))
+        counts = sorted(collections.Counter(p.name for p in provinces).values(), reverse=True)
+        if len(counts) >= 2 and counts[0] >= 2 * counts[1]:
+            return collections.Counter(p.name for p in provinces).most_common(1)[0][0]
+        return None
 
     @staticmethod
     def to_records(matches: list[AgencyMatch]) -> list[Agency]:

@@ -62,6 +62,7 @@ class AgencyHead:
     #                 "capitalized": only capitalised words; "any": lower-case words may follow at once;
     #                 "agency": a named body follows ("Thường trực Tỉnh ủy")
     bare_place: bool = False  # the place follows without its unit word: "Tỉnh ủy Hải Dương"
+    per_place: bool = False   # one such body per province or district: "Sở Nội vụ" in an article about one province
 
     @property
     def is_agency(self) -> bool:
@@ -88,7 +89,7 @@ class Resources:
         self.agency_kinds = {r["name"]: r["kind"] for r in agencies}
         self.agency_heads = {
             r["head"]: AgencyHead(r["head"], r["canonical"] or r["head"], r["kind"], r["locality"] == "yes",
-                                  r["continues"], r["place"] == "bare")
+                                  r["continues"], r["place"] == "bare", r["per_place"] == "yes")
             for r in read_csv(lex / "agency_heads.csv")
         }
         self.locality_units = {r["unit"]: (r["level"], r["canonical"]) for r in read_csv(lex / "locality_units.csv")}

@@ -220,7 +220,7 @@ def _http_date(seconds_from_now: int) -> str:
 # name: (route options (made when the test runs), requests expected, waits the fake clock must have seen
 # (at least), the URL's state in the frontier)
 RECOVERING = {
-    "slow, then in time": (lambda: dict(first=[Act(delay=1.0)]), 2, [1.0], "done"),
+    "slow, then in time": (lambda: dict(first=[Act(delay=2.0)]), 2, [1.0], "done"),
     "429 with Retry-After seconds": (lambda: dict(first=[Act(status=429, headers={"Retry-After": "7"})]), 2, [7.0],
                                      "done"),
     "429 with Retry-After date": (lambda: dict(first=[Act(status=429, headers={"Retry-After": _http_date(30)})]),
@@ -241,7 +241,7 @@ def test_misbehaving_server(server, tmp_path, parser, name):
     route, requests, waits, state = RECOVERING[name]
     url = server.add("/tin/dong-nai-12345.html", _page(), **route())
     clock = FakeClock()
-    stats = run(url, tmp_path / "a.sqlite", parser, clock=clock, timeout=0.3)
+    stats = run(url, tmp_path / "a.sqlite", parser, clock=clock, timeout=0.5)
     assert server.count("/tin/dong-nai-12345.html") == requests
     assert frontier(tmp_path / "a.sqlite", url)[0] == state
     for wait in waits:
@@ -603,8 +603,10 @@ def test_an_other_sqlite_database_is_not_taken_over(tmp_path, parser):
     (["http://127.0.0.1:9/", "--archive", "{tmp}/a.sqlite", "--since", "03/10/2023"], "YYYY-MM-DD"),
     (["http://127.0.0.1:9/", "--archive", "{tmp}/a.sqlite", "--delay", "-1"], "zero or more"),
     (["http://127.0.0.1:9/", "--archive", "{tmp}/a.sqlite", "--max-pages", "0"], "at least 1"),
+    (["http://127.0.0.1:9/", "--archive", "{tmp}/file.txt/a.sqlite"], "cannot create the archive"),
 ])
 def test_command_usage_errors(tmp_path, capsys, argv, message):
+    (tmp_path / "file.txt").write_text("not a folder")
     assert crawl_main([arg.replace("{tmp}", str(tmp_path)) for arg in argv]) == 2
     assert message in capsys.readouterr().err
 

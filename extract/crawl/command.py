@@ -86,6 +86,9 @@ def run(args: argparse.Namespace) -> int:
     except (ValueError, ArchiveError) as error:
         print(f"{PROGRAM} crawl: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as error:                     # the WARC file cannot be written, the disk is full...
+        print(f"{PROGRAM} crawl: error: {error}", file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print(f"\n{PROGRAM} crawl: interrupted; every page fetched so far is in {args.archive}: run the same "
               "command again to resume", file=sys.stderr)

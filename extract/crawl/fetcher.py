@@ -10,9 +10,9 @@ loop, at most ``max_redirects``, allowed by the target host's robots.txt.
 
 Timeouts, connection errors, truncated bodies, 429 and 5xx are retried with
 exponential backoff (``Retry-After`` wins when longer). A body is streamed
-and abandoned as soon as it passes ``max_bytes`` (or announces more in
-``Content-Length``), and a content type that is no page, sitemap or feed is
-refused before its body is read.
+and abandoned as soon as it passes ``max_bytes`` (sitemaps and feeds: up to
+the protocol's 50 MB), or announces more in ``Content-Length``; a content
+type that is no page, sitemap or feed is refused before its body is read.
 
 The testing seams are an injectable ``httpx.Client`` (or transport) and an
 injectable :class:`Clock` for the waits.
@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Protocol
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 from protego import Protego
@@ -147,12 +147,6 @@ class RobotsStore(Protocol):
     def put_robots(self, origin: str, status: int, body: str) -> None: ...
 
 
-@dataclass
-class _Host:
-    robots: Protego | None = None
-    next_request: float = 0.0      # clock time before which the host is not asked again
-
-
 class Fetcher:
     """Fetches URLs politely; use as a context manager (it closes the client it made, not one given)."""
 
@@ -163,11 +157,12 @@ class Fetcher:
         self.robots_store = robots_store
         self._owns_client = client is None
         self.client = client if client is not None else make_client(self.config)
-        self._hosts: dict[str, _Host] = {}
+        self._robots: dict[str, Protego] = {}          # by origin (scheme, host, port), as RFC 9309 says
+        self._next_request: dict[str, float] = {}      # by host name: clock time before which it is not asked
 
     def __repr__(self) -> str:
         return (f"Fetcher(user_agent={self.config.user_agent!r}, delay={self.config.delay}, "
-                f"timeout={self.config.timeout}, max_bytes={self.config.max_bytes:,}, hosts={len(self._hosts)})")
+                f"timeout={self.config.timeout}, max_bytes={self.config.max_bytes:,}, hosts={len(self._next_request)})")
 
     def __enter__(self) -> "Fetcher":
         return self
@@ -183,16 +178,16 @@ class Fetcher:
 
     def allowed(self, url: str) -> bool:
         """Whether robots.txt lets this crawler fetch ``url`` (fetching robots.txt once per host)."""
-        host = self._host(url)
-        if host.robots is None:
-            host.robots = self._load_robots(origin_of(url))
+        origin = origin_of(url)
+        if origin not in self._robots:
+            self._robots[origin] = self._load_robots(origin)
             self._defer(url, self.crawl_delay(url))     # its Crawl-delay counts from the robots.txt request
-        return host.robots.can_fetch(url, self.config.user_agent)
+        return self._robots[origin].can_fetch(url, self.config.user_agent)
 
     def crawl_delay(self, url: str) -> float:
         """The wait between two requests to ``url``'s host: the configured delay or robots' Crawl-delay."""
-        host = self._host(url)
-        robots_delay = host.robots.crawl_delay(self.config.user_agent) if host.robots else None
+        robots = self._robots.get(origin_of(url))
+        robots_delay = robots.crawl_delay(self.config.user_agent) if robots else None
         return max(self.config.delay, float(robots_delay or 0))
 
     def _load_robots(self, origin: str) -> Protego:
@@ -201,7 +196,7 @@ class Fetcher:
             return Protego.parse(stored)
         url = f"{origin}/robots.txt"
         try:
-            response = self._follow(url, max_bytes=ROBOTS_MAX_BYTES, check_type=False, check_robots=False)
+            response = self._follow(url, limit=ROBOTS_MAX_BYTES, check_type=False, check_robots=False)
         except FetchError:
             return Protego.parse("User-agent: *\nDisallow: /\n")      # unreachable: disallow, this run only
         if response.status == 200:
@@ -229,10 +224,11 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        return self._follow(url, headers=headers, max_bytes=self.config.max_bytes)
+        return self._follow(url, headers=headers)
 
-    def _follow(self, url: str, headers: dict | None = None, max_bytes: int = 0, check_type: bool = True,
+    def _follow(self, url: str, headers: dict | None = None, limit: int | None = None, check_type: bool = True,
                 check_robots: bool = True) -> Response:
+        """Request ``url`` and follow its redirects; ``limit`` overrides the body limit of its content type."""
         hops: list[str] = []
         current = url
         while True:
@@ -241,7 +237,7 @@ class Fetcher:
             if check_robots and not self.allowed(current):
                 where = f"redirected to {current}, which" if hops else "it"
                 raise Disallowed(url, f"robots.txt disallows {where}")
-            response = self._with_retries(current, headers or {}, max_bytes, check_type)
+            response = self._with_retries(current, headers or {}, limit, check_type)
             location = response.header("location")
             if response.status not in REDIRECT_STATUSES or not location:
                 return Response(url=url, final_url=current, status=response.status, headers=response.headers,
@@ -255,13 +251,13 @@ class Fetcher:
             if len(hops) > self.config.max_redirects:
                 raise FetchError(url, f"more than {self.config.max_redirects} redirects")
 
-    def _with_retries(self, url: str, headers: dict, max_bytes: int, check_type: bool) -> Response:
+    def _with_retries(self, url: str, headers: dict, limit: int | None, check_type: bool) -> Response:
         attempts = self.config.retries + 1
         for attempt in range(attempts):
             last = attempt == attempts - 1
             self._wait_turn(url)
             try:
-                response = self._request(url, headers, max_bytes, check_type)
+                response = self._request(url, headers, limit, check_type)
             except (httpx.TimeoutException, httpx.TransportError, _Truncated) as error:
                 if last:
                     raise FetchError(url, f"{_describe(error)} (after {attempts} attempts)", retryable=True) from None
@@ -277,7 +273,7 @@ class Fetcher:
                 return response      # the server asks for longer than we wait: the URL stays retryable
         raise AssertionError("unreachable")
 
-    def _request(self, url: str, headers: dict, max_bytes: int, check_type: bool) -> Response:
+    def _request(self, url: str, headers: dict, limit: int | None, check_type: bool) -> Response:
         deadline = time.monotonic() + 4 * self.config.timeout
         try:
             with self.client.stream("GET", url, headers=headers) as response:
@@ -288,27 +284,26 @@ class Fetcher:
                 if response.status_code != 200:
                     _drain(response)
                     return Response(content=b"", **meta)
-                if _media_type(response) in XML_TYPES and max_bytes == self.config.max_bytes:
+                max_bytes = limit or self.config.max_bytes
+                if limit is None and _media_type(response) in XML_TYPES:
                     max_bytes = max(max_bytes, SITEMAP_MAX_BYTES)
                 _check_headers(url, response, max_bytes, check_type)
                 return Response(content=_read_capped(url, response, max_bytes, deadline), **meta)
         finally:
-            self._host(url).next_request = self.clock.monotonic() + self.crawl_delay(url)
+            self._next_request[_host_name(url)] = self.clock.monotonic() + self.crawl_delay(url)
 
     def _wait_turn(self, url: str) -> None:
-        wait = self._host(url).next_request - self.clock.monotonic()
+        wait = self._next_request.get(_host_name(url), 0.0) - self.clock.monotonic()
         if wait > 0:
             self.clock.sleep(wait)
 
     def _defer(self, url: str, seconds: float) -> None:
-        host = self._host(url)
-        host.next_request = max(host.next_request, self.clock.monotonic() + seconds)
+        host = _host_name(url)
+        self._next_request[host] = max(self._next_request.get(host, 0.0), self.clock.monotonic() + seconds)
 
     def _backoff(self, attempt: int) -> float:
         return self.config.backoff * 2 ** attempt
 
-    def _host(self, url: str) -> _Host:
-        return self._hosts.setdefault(origin_of(url), _Host())
 
 
 def make_client(config: FetchConfig, transport: httpx.BaseTransport | None = None) -> httpx.Client:
@@ -342,6 +337,10 @@ def _drain(response: httpx.Response, limit: int = 64 * 1024) -> None:
                 return
     except httpx.HTTPError:
         pass
+
+
+def _host_name(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
 
 
 def _media_type(response: httpx.Response) -> str:
