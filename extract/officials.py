@@ -27,6 +27,7 @@ _NAME_AFTER = regex.compile(rf"{_SYLLABLE}(?: {_SYLLABLE}){{1,4}}")
 _NAME_BEFORE = regex.compile(rf"({_SYLLABLE}(?: {_SYLLABLE}){{1,4}})$")
 _SEPARATOR_BEFORE_CHAIN = regex.compile(r"(?:,| -| –| —| \(|:) ?$")
 _CHAIN_JOIN = (", ", " kiêm ", " - ", ", đồng thời là ")
+_PLACE_AFTER = regex.compile(rf" (?P<unit>tỉnh|thành phố|TP\.?|huyện|quận|thị xã|xã|phường) (?P<place>{_SYLLABLE}(?: {_SYLLABLE}){{0,4}})")
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,9 @@ class OfficialFinder:
         else:
             body = self._agency_at.get(org_start)
         if body is None or (org_start == title.end + 1 and self._text[title.end:org_start] != " "):
+            chair = self._chair_of_place(title)
+            if chair is not None:
+                return chair
             return Segment(title, None, None, title.end, False)
         if not body.kind:
             return Segment(title, None, None, body.end, True)
@@ -88,6 +92,24 @@ class OfficialFinder:
                 parent.name == body.parent or parent.name in self._parents_of.get(body.name, ())):
             organization, end, body = f"{organization}, {parent.name}", parent.end, parent  # "Vụ X, Tổng cục Y, Bộ Z"
         return Segment(title, organization, body.province, end, False)
+
+    def _chair_of_place(self, title: TitleMatch) -> Segment | None:
+        """"Chủ tịch tỉnh Đồng Tháp" is the chair of the province's People's Committee."""
+        if title.title.removeprefix("nguyên ").removeprefix("Phó ") != "Chủ tịch":
+            return None
+        m = _PLACE_AFTER.match(self._text, title.end)
+        if m is None:
+            return None
+        words = m.group("place").split(" ")
+        for i in range(1, len(words)):
+            if words[i] in self.res.surnames and i + 1 < len(words):
+                words = words[:i]
+                break
+        place = " ".join(words)
+        unit = self.res.locality_units[m.group("unit")][1]
+        province = place if unit in ("tỉnh", "thành phố") and place in self.res.province_by_name else None
+        end = m.start("place") + len(place)
+        return Segment(title, f"Ủy ban nhân dân {unit} {place}", province, end, False)
 
     def _chains(self, titles: list[TitleMatch]) -> list[list[Segment]]:
         chains: list[list[Segment]] = []
@@ -183,6 +205,11 @@ class OfficialFinder:
             for _, segments in appearances:
                 for s in segments:
                     positions = _merge(positions, Position(s.title.title, s.organization, s.province))
+            # a bare "Chủ tịch" or "Giám đốc" names no public body: only titles that stand alone count so
+            alone = {s.title.title for _, segments in appearances for s in segments if s.title.stands_alone}
+            positions = [p for p in positions if p.organization or p.title in alone]
+            if not positions:
+                continue
             mentions = {m for m, _ in appearances} | set(self._other_mentions(name))
             officials.append(Official(name, tuple(positions), tuple(sorted(mentions, key=lambda m: m.start))))
         return officials

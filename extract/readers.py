@@ -287,6 +287,20 @@ def read_html(path: Path, options: ReadOptions) -> Iterator[dict | ReadFailure]:
     yield check_record({**record, "id": article_id}, str(path), article_id, options)
 
 
+def read_warc_file(path: Path, options: ReadOptions) -> Iterator[dict | ReadFailure]:
+    """WARC files (the crawl's --warc output, Common Crawl's CC-NEWS): one record per HTML article."""
+    from .crawl.warc import warc_reader
+
+    return warc_reader(path, options)
+
+
+def read_crawl_archive(path: Path, options: ReadOptions) -> Iterator[dict | ReadFailure]:
+    """The articles stored in a ``vnextract crawl`` archive (SQLite)."""
+    from .crawl.archive import archive_reader
+
+    return archive_reader(path, options)
+
+
 READERS: dict[str, Reader] = {
     ".jsonl": read_jsonl,
     ".jsonl.gz": read_jsonl,
@@ -294,6 +308,10 @@ READERS: dict[str, Reader] = {
     ".json.gz": read_jsonl,
     ".html": read_html,
     ".htm": read_html,
-    # ".warc", ".warc.gz" and the crawl archive: added with the scraper.
+    ".warc": read_warc_file,
+    ".warc.gz": read_warc_file,
+    ".sqlite": read_crawl_archive,
+    ".sqlite3": read_crawl_archive,
+    ".db": read_crawl_archive,
 }
 """File-name suffix (lower case) → reader. The longest matching suffix wins."""

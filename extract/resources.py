@@ -50,6 +50,7 @@ class Title:
     title: str
     org_prefix: str | None
     own_body: str | None = None  # the body that belongs to the title itself ("Thủ tướng [Chính phủ]")
+    stands_alone: bool = False   # names a public position without a body ("Tổng Bí thư", "Thủ tướng")
 
 
 @dataclass(frozen=True)
@@ -112,11 +113,11 @@ class Resources:
     def _titles(rows: list[dict[str, str]]) -> dict[str, Title]:
         titles: dict[str, Title] = {}
         for row in rows:
-            prefix, body = row["org_prefix"] or None, row["own_body"] or None
-            titles[row["title"]] = Title(row["title"], prefix, body)
+            prefix, body, alone = row["org_prefix"] or None, row["own_body"] or None, row["stands_alone"] == "yes"
+            titles[row["title"]] = Title(row["title"], prefix, body, alone)
             if row["deputy"] == "yes":
                 deputy = f"Phó {row['title']}"
-                titles.setdefault(deputy, Title(deputy, prefix, body))
+                titles.setdefault(deputy, Title(deputy, prefix, body, alone))
         return titles
 
     def __repr__(self) -> str:

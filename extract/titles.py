@@ -26,6 +26,7 @@ class TitleMatch:
     mention: Mention
     org_prefix_start: int | None  # where the title's last words begin the body's name ("Trưởng [Ban ...]")
     own_body: str | None = None   # a body that is part of the title ("Thủ tướng Chính phủ")
+    stands_alone: bool = False    # a public position even when no body is written ("Tổng Bí thư")
 
     @property
     def start(self) -> int:
@@ -70,5 +71,6 @@ class TitleFinder:
                 if envoy:
                     end = envoy.end()
                     title += envoy.group()
-            found.append(TitleMatch(title, Mention(m.start(), end, text[m.start():end]), org_start, spec.own_body))
+            found.append(TitleMatch(title, Mention(m.start(), end, text[m.start():end]), org_start, spec.own_body,
+                                    spec.stands_alone))
         return found

@@ -603,7 +603,7 @@ def test_an_other_sqlite_database_is_not_taken_over(tmp_path, parser):
     (["http://127.0.0.1:9/", "--archive", "{tmp}/a.sqlite", "--since", "03/10/2023"], "YYYY-MM-DD"),
     (["http://127.0.0.1:9/", "--archive", "{tmp}/a.sqlite", "--delay", "-1"], "zero or more"),
     (["http://127.0.0.1:9/", "--archive", "{tmp}/a.sqlite", "--max-pages", "0"], "at least 1"),
-    (["http://127.0.0.1:9/", "--archive", "{tmp}/file.txt/a.sqlite"], "cannot create the archive"),
+    (["http://127.0.0.1:9/", "--archive", "{tmp}/file.txt/a.sqlite"], "cannot be opened"),
 ])
 def test_command_usage_errors(tmp_path, capsys, argv, message):
     (tmp_path / "file.txt").write_text("not a folder")

@@ -43,6 +43,18 @@ def officials(doc):
      {"Nguyễn Minh Hiển": [("nguyên Bộ trưởng", "Bộ Giáo dục và Đào tạo")]}),
     ("Ông Nguyễn Văn An, Giám đốc Công ty TNHH Minh Phát, cho biết doanh thu tăng.", {}),
     ("Ông Võ Văn Điệp (59 tuổi, ngụ xã Hòa An) gửi đơn tố cáo.", {}),
+    ("Ông Eric Xu, Chủ tịch luân phiên của Huawei, cho biết.", {}),           # no public body named
+    ("Ông Nguyễn Văn Dương – Chủ tịch tỉnh Đồng Tháp – đã ký quyết định.",
+     {"Nguyễn Văn Dương": [("Chủ tịch", "Ủy ban nhân dân tỉnh Đồng Tháp")]}),
+    ("Dự hội nghị có các đồng chí Phó Chủ tịch UBND tỉnh Nghệ An: Lê Xuân Đại, Đinh Viết Hồng cùng đại diện các sở.",
+     {"Lê Xuân Đại": [("Phó Chủ tịch", "Ủy ban nhân dân tỉnh Nghệ An")],
+      "Đinh Viết Hồng": [("Phó Chủ tịch", "Ủy ban nhân dân tỉnh Nghệ An")]}),
+    ("Hội nghị có sự tham dự của ông Vũ Xuân Hùng, Vụ trưởng Vụ Đào tạo chính quy, Tổng cục Giáo dục nghề nghiệp.",
+     {"Vũ Xuân Hùng": [("Vụ trưởng", "Vụ Đào tạo chính quy, Tổng cục Giáo dục nghề nghiệp")]}),
+    ("Đoàn kiểm tra do Ủy viên Bộ Chính trị, Trưởng ban Tuyên giáo Trung ương Võ Văn Thưởng làm Trưởng đoàn.",
+     {"Võ Văn Thưởng": [("Ủy viên", "Bộ Chính trị"), ("Trưởng Ban", "Ban Tuyên giáo Trung ương")]}),
+    ("Nguyên Bí thư Tỉnh ủy Bình Định Nguyễn Văn Thiện Chiều nay, Văn phòng Trung ương Đảng ra thông cáo.",
+     {"Nguyễn Văn Thiện": [("nguyên Bí thư", "Tỉnh ủy Bình Định")]}),
 ])
 def test_officials(ex, sentence, expected):
     assert officials(ex.doc(sentence)) == expected
@@ -91,6 +103,12 @@ def test_province_2025(ex, name, successor, code):
     ("Ông Vũ Anh Tú, Phó Vụ trưởng Vụ Quy hoạch kiến trúc Bộ Xây dựng cho biết.",
      {"Vụ Quy hoạch kiến trúc", "Bộ Xây dựng"}),
     ("Công ty TNHH MTV 129 và Ngân hàng Vietcombank tài trợ.", set()),
+    ("Một lãnh đạo Tỉnh ủy tỉnh Hải Dương cho biết.", {"Tỉnh ủy Hải Dương"}),
+    ("Bộ Y tế yêu cầu 7 Sở Y tế: Hải Phòng, Cần Thơ và Gia Lai báo cáo.",
+     {"Bộ Y tế", "Sở Y tế Hải Phòng", "Sở Y tế Cần Thơ", "Sở Y tế Gia Lai"}),
+    ("UBND tỉnh An Giang chỉ đạo Bộ Chỉ huy Quân sự tỉnh, Công an tỉnh phối hợp. Đồng Tháp cũng tham gia.",
+     {"Ủy ban nhân dân tỉnh An Giang", "Bộ Chỉ huy Quân sự tỉnh An Giang", "Công an tỉnh An Giang"}),
+    ("Giải pháp bảo mật cho Ban Tổ chức, Ủy ban kiểm tra Tỉnh ủy.", {"Ban Tổ chức Tỉnh ủy", "Ủy ban Kiểm tra Tỉnh ủy"}),
 ])
 def test_agencies(ex, sentence, expected):
     assert {a.name for a in ex.doc(sentence)._.agencies} == expected
@@ -126,6 +144,13 @@ def test_agency_parent(ex):
      [("Nghị định", "86", None, None, None)]),
     ("Luật sư Nguyễn Văn A cho biết quyết định xử phạt là đúng quy định của luật.", []),
     ("Bộ luật Hình sự 2015 quy định rõ tội danh này.", [("Bộ luật", None, None, None, "Hình sự")]),
+    ("Tại Công văn số 4708/BKHĐT-TH ngày 9.6.2017, bộ nêu rõ hạn mức vốn.",
+     [("Công văn", "4708/BKHĐT-TH", "2017-06-09", "Bộ Kế hoạch và Đầu tư", None)]),
+    ("Báo cáo thực hiện Nghị quyết 36a/NQ-CP về Chính phủ điện tử và Nghị quyết số 19-2017/NQ-CP.",
+     [("Nghị quyết", "36a/NQ-CP", None, "Chính phủ", None), ("Nghị quyết", "19-2017/NQ-CP", None, "Chính phủ", None)]),
+    ("Thực hiện Kế hoạch số 04-KH/TW của Bộ Chính trị; Kế hoạch số 4-KH/TW ngày 16/11/2016 đặt 14 nhiệm vụ.",
+     [("Kế hoạch", "04-KH/TW", "2016-11-16", "Bộ Chính trị", None)]),
+    ("Công ty Luật TNHH Minh Khuê tư vấn về Luật Hàn Quốc.", []),
 ])
 def test_legal_documents(ex, sentence, expected):
     found = [(d.doc_type, d.number, d.issue_date, d.issuer, d.title) for d in ex.doc(sentence)._.legal_documents]

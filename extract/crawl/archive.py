@@ -144,12 +144,9 @@ class Archive:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
             self._setup()
-        except sqlite3.OperationalError as error:
-            raise ArchiveError(f"{self.path}: cannot open the archive ({error})") from None
-        except sqlite3.DatabaseError as error:
-            raise ArchiveError(f"{self.path} is no crawl archive ({error})") from None
-        except OSError as error:
-            raise ArchiveError(f"{self.path}: cannot create the archive ({error})") from None
+        except (sqlite3.DatabaseError, OSError) as error:     # OperationalError, OSError: cannot open or create
+            problem = "is no crawl archive" if type(error) is sqlite3.DatabaseError else "cannot be opened"
+            raise ArchiveError(f"{self.path} {problem} ({error})") from None
         self._seq = self._db.execute("SELECT coalesce(max(seq), 0) FROM frontier").fetchone()[0]
 
     def __repr__(self) -> str:
