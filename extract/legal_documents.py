@@ -38,7 +38,8 @@ _DATE = regex.compile(
     r"(?:(?P<d>\d{1,2}) ?[/.-] ?(?P<m>\d{1,2})(?: ?[/.-] ?(?P<y>\d{4}))?"
     r"|(?P<d2>\d{1,2}) tháng (?P<m2>\d{1,2})(?: năm (?P<y2>\d{4}))?)")
 _LETTER_BEFORE = regex.compile(r"(?:văn bản|Văn bản|công văn|Công văn) (?:số:? ?)?$")
-_ISSUER_LEAD = regex.compile(r",? (?:của|do) ")
+# "của Bộ Chính trị"; "của Hội nghị lần thứ 11 Ban Chấp hành Trung ương Đảng": the plenum's committee issues it
+_ISSUER_LEAD = regex.compile(r",? (?:của|do) (?:Hội nghị(?: lần thứ \w+| Trung ương \w+)? )?")
 # "Thủ tướng Chính phủ đã ban hành Nghị định ...", "Ban Thường vụ Tỉnh ủy tại Thông báo ..."
 _ISSUER_BEFORE = regex.compile(r" (?:đã |vừa |mới |cũng )?(?:ký |ban hành |ra |có )?(?:ban hành )?(?:tại )?$")
 _YEAR = regex.compile(r" (?:năm )?((?:19|20)\d\d)(?!\w)")

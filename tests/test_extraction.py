@@ -151,6 +151,8 @@ def test_agency_parent(ex):
     ("Thực hiện Kế hoạch số 04-KH/TW của Bộ Chính trị; Kế hoạch số 4-KH/TW ngày 16/11/2016 đặt 14 nhiệm vụ.",
      [("Kế hoạch", "04-KH/TW", "2016-11-16", "Bộ Chính trị", None)]),
     ("Công ty Luật TNHH Minh Khuê tư vấn về Luật Hàn Quốc.", []),
+    ("Theo Nghị quyết số 60-NQ/TW ngày 12 tháng 4 năm 2025 của Hội nghị lần thứ 11 Ban Chấp hành Trung ương Đảng.",
+     [("Nghị quyết", "60-NQ/TW", "2025-04-12", "Ban Chấp hành Trung ương Đảng", None)]),
 ])
 def test_legal_documents(ex, sentence, expected):
     found = [(d.doc_type, d.number, d.issue_date, d.issuer, d.title) for d in ex.doc(sentence)._.legal_documents]
