@@ -20,14 +20,19 @@ records and failures.
 
 from __future__ import annotations
 
+import functools
+
 import gzip
 import hashlib
 import json
 import zlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, BinaryIO, Callable, Iterable, Iterator
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+if TYPE_CHECKING:
+    from .html import HtmlParser
 
 STAGE = "read"
 TEXT_FIELDS = ("title", "lead", "text", "body")
@@ -61,6 +66,13 @@ class ReadOptions:
 
     max_chars: int = DEFAULT_MAX_CHARS
     max_line_bytes: int | None = None
+
+    @functools.cached_property
+    def html_parser(self) -> "HtmlParser":
+        """One page parser for the whole read: its site profiles load once."""
+        from .html import HtmlParser
+
+        return HtmlParser()
 
     def __post_init__(self) -> None:
         if self.max_chars < 1:
@@ -268,7 +280,7 @@ def url_article_id(url: str) -> str:
 
 def read_html(path: Path, options: ReadOptions) -> Iterator[dict | ReadFailure]:
     """The article of one saved HTML page; its id is the file name without the extension."""
-    from .html import HtmlParser, NoArticleError
+    from .html import NoArticleError
 
     article_id = file_stem(path)
     try:
@@ -277,7 +289,7 @@ def read_html(path: Path, options: ReadOptions) -> Iterator[dict | ReadFailure]:
         yield ReadFailure(article_id, STAGE, f"{path}: cannot read file: {error}")
         return
     try:
-        record = HtmlParser().parse(data).to_record(article_id)
+        record = options.html_parser.parse(data).to_record(article_id)
     except NoArticleError as error:
         yield ReadFailure(article_id, STAGE, f"{path}: no article in the page ({error})")
         return

@@ -6,6 +6,12 @@ and times in ISO 8601, and no cell that a spreadsheet would run as a
 formula (see :func:`neutralise_formula`). Parquet files keep the raw values
 and types. Each file is written to a temporary name first and renamed, so
 an interrupted run never leaves a half-written table under the real name.
+
+A table too large to hold goes through :class:`TableStreamWriter`: chunks
+(Arrow tables of one schema) are appended in order, the CSV chunk by chunk
+and the Parquet file in row groups, and the files take their real names
+when the stream is closed. The result is the same as writing the whole
+table at once.
 """
 
 from __future__ import annotations
@@ -13,9 +19,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from .tables import TABLE_NAMES, Tables
 
@@ -87,18 +95,99 @@ def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
 
 def write_tables(tables: Tables, out_dir: Path, formats: Iterable[str] = ("csv", "parquet")) -> list[Path]:
     """Write ``<table>.<format>`` in ``out_dir`` for every table and format; the paths written."""
+    return write_frames({name: getattr(tables, name) for name in TABLE_NAMES}, out_dir, formats)
+
+
+def write_frames(frames: Mapping[str, pd.DataFrame], out_dir: Path,
+                 formats: Iterable[str] = ("csv", "parquet")) -> list[Path]:
+    """Write ``<name>.<format>`` in ``out_dir`` for every frame and format; the paths written."""
     chosen = check_formats(formats)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in TABLE_NAMES:
-        df = getattr(tables, name)
+    for name, df in frames.items():
         for fmt in chosen:
             try:
                 written.append(WRITERS[fmt](df, out_dir / f"{name}.{fmt}"))
             except (TypeError, ValueError) as error:
                 raise ValueError(f"cannot write table {name!r} as {fmt}: {error}") from error
     return written
+
+
+ROW_GROUP_ROWS = 100_000
+"""Rows gathered before a Parquet row group is written by :class:`TableStreamWriter`."""
+
+
+class TableStreamWriter:
+    """``<stem>.csv`` and/or ``<stem>.parquet`` written chunk by chunk, in bounded memory.
+
+    ``schema`` is the schema of every chunk (with its pandas metadata, so
+    that the CSV shows the same values as :func:`write_csv` of the whole
+    table). Nothing appears under the real names until :meth:`close`; a
+    stream left by an exception removes its temporary files.
+
+        with TableStreamWriter(out / "mentions", schema, ("csv", "parquet")) as stream:
+            for chunk in chunks:
+                stream.write(chunk)
+    """
+
+    def __init__(self, stem: Path, schema: pa.Schema, formats: Iterable[str] = ("csv", "parquet")):
+        self.schema = schema
+        self.paths = {fmt: stem.with_name(f"{stem.name}.{fmt}") for fmt in check_formats(formats)}
+        self._tmp = {fmt: path.with_name(f".{path.name}.tmp") for fmt, path in self.paths.items()}
+        self._csv = open(self._tmp["csv"], "w", encoding="utf-8-sig", newline="") if "csv" in self.paths else None
+        self._parquet = pq.ParquetWriter(self._tmp["parquet"], schema) if "parquet" in self.paths else None
+        self._buffer: list[pa.Table] = []
+        self._buffered = 0
+        self._rows_written = 0
+        self._header_written = False
+
+    def write(self, chunk: pa.Table) -> None:
+        """Append ``chunk`` (a table of :attr:`schema`)."""
+        if self._csv is not None:
+            csv_frame(chunk.to_pandas()).to_csv(self._csv, index=False, header=not self._header_written,
+                                                lineterminator="\n")
+            self._header_written = True
+        if self._parquet is not None and chunk.num_rows:
+            self._buffer.append(chunk)
+            self._buffered += chunk.num_rows
+            if self._buffered >= ROW_GROUP_ROWS:
+                self._flush()
+        self._rows_written += chunk.num_rows
+
+    def close(self) -> list[Path]:
+        """Finish the files and give them their real names; the paths written."""
+        if not self._header_written:
+            self.write(self.schema.empty_table())
+        self._flush()
+        for handle in (self._csv, self._parquet):
+            if handle is not None:
+                handle.close()
+        for fmt, path in self.paths.items():
+            os.replace(self._tmp[fmt], path)
+        return list(self.paths.values())
+
+    def abort(self) -> None:
+        """Drop the temporary files."""
+        for handle in (self._csv, self._parquet):
+            if handle is not None:
+                handle.close()
+        for tmp in self._tmp.values():
+            tmp.unlink(missing_ok=True)
+
+    def _flush(self) -> None:
+        if self._buffer:
+            self._parquet.write_table(pa.concat_tables(self._buffer), row_group_size=max(self._buffered, 1))
+            self._buffer, self._buffered = [], 0
+
+    def __enter__(self) -> "TableStreamWriter":
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.abort()
 
 
 def _atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
