@@ -1,12 +1,21 @@
 """The ``vnextract`` command line.
 
-    vnextract extract INPUT... --out DIR [--workers N] [--format csv,parquet] [--max-chars N]
+    vnextract extract INPUT... --out DIR [--workers N | --scheduler ADDRESS] [--batch-size N] [--force]
+                      [--format csv,parquet] [--max-chars N]
     vnextract evaluate GOLD.jsonl CORPUS.jsonl [--json]
     vnextract export RESULTS_DIR [--xlsx FILE]
+    vnextract crawl SEED... --archive FILE [--max-pages N] [--since DATE] [--delay S] [--warc FILE]
+
+``extract`` streams: it reads the inputs lazily, extracts them in batches
+on all cores (``--workers``) or on a Dask cluster (``--scheduler``), keeps
+each finished batch in ``DIR/parts/``, and writes the tables from the parts
+at the end (see :mod:`extract.runner`). Rerun the same command after an
+interruption and it goes on where it stopped; ``--force`` redoes it all.
 
 Exit codes: 0 when every article went through, 1 when some article failed
-(the tables are still written; the failures are in ``errors``), 2 for usage
-errors (bad arguments, an input path that does not exist), 130 when
+(the tables are still written; the failures are in ``errors``) or the run
+could not go on, 2 for usage errors (bad arguments, an input path that does
+not exist, a results folder in use or made with other settings), 130 when
 interrupted.
 
 Each subcommand is a function that adds its parser to :data:`COMMANDS`'s
@@ -18,158 +27,31 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import signal
+import os
 import sys
-from collections import deque
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Protocol
+from typing import Callable, Iterable
 
-from .readers import DEFAULT_MAX_CHARS, ReadFailure, read_inputs
-from .tables import Rows, Tables
-from .writers import FORMATS, check_formats, write_tables
+from .batch import DEFAULT_BATCH_SIZE
+from .readers import DEFAULT_MAX_CHARS, read_inputs
+from .runner import RunSummary, run_extractor
+from .workers import RunError, default_extractor
+from .writers import FORMATS, check_formats
 
 PROGRAM = "vnextract"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-CHUNK_SIZE = 8
-"""Articles per task sent to a worker process."""
-
-
-class ExtractorLike(Protocol):
-    def process(self, record: dict) -> Rows: ...
-
-
-ExtractorFactory = Callable[[], ExtractorLike]
 
 
 class UsageError(Exception):
     """A problem with the command line itself (exit code 2)."""
 
 
-class RunError(RuntimeError):
-    """The run cannot go on: the extractor cannot be built, or a worker process died (exit code 1)."""
-
-
-# --- running the extractor ----------------------------------------------------------------
-
-
-@dataclass
-class RunResult:
-    """Everything one run produced: the rows, and how many articles were read and failed."""
-
-    rows: Rows = field(default_factory=Rows)
-    read: int = 0
-    failed: int = 0
-
-    def add(self, item_rows: Rows) -> None:
-        self.rows.extend(item_rows)
-        self.read += 1
-        self.failed += bool(item_rows.errors)
-
-
-def default_extractor(max_chars: int = DEFAULT_MAX_CHARS) -> ExtractorLike:
-    """The real pipeline (imported here so that ``--help`` stays fast)."""
-    from .pipeline import Extractor
-
-    return Extractor(max_chars=max_chars)
-
-
-def process_item(extractor: ExtractorLike, item: dict | ReadFailure) -> Rows:
-    """The rows of one item: an article's tables, or one ``errors`` row for a read failure.
-
-    An exception escaping the extractor becomes an ``errors`` row (stage
-    ``extract``) so that one bad article never stops a batch.
-    """
-    if isinstance(item, ReadFailure):
-        return Rows(errors=[item.to_row()])
+def default_workers() -> int:
+    """All the cores this process may use."""
     try:
-        return extractor.process(item)
-    except Exception as error:  # noqa: BLE001 - recorded in the errors table
-        article_id = str(item.get("id", ""))
-        return Rows(errors=[{"article_id": article_id, "stage": "extract",
-                             "error": f"{type(error).__name__}: {error}"}])
-
-
-def run_extractor(items: Iterable[dict | ReadFailure], workers: int = 1,
-                  factory: ExtractorFactory = default_extractor, progress: bool = True) -> RunResult:
-    """Run the extractor over ``items``; rows come out in input order whatever ``workers`` is."""
-    if workers < 1:
-        raise ValueError(f"workers must be at least 1, not {workers}")
-    result = RunResult()
-    with _progress_bar(progress) as bar:
-        for item_rows in _rows_per_item(items, workers, factory):
-            result.add(item_rows)
-            bar.update(1)
-    return result
-
-
-def _rows_per_item(items: Iterable, workers: int, factory: ExtractorFactory) -> Iterator[Rows]:
-    if workers == 1:
-        extractor = _build(factory)
-        for item in items:
-            yield process_item(extractor, item)
-    else:
-        yield from _rows_from_workers(items, workers, factory)
-
-
-def _rows_from_workers(items: Iterable, workers: int, factory: ExtractorFactory) -> Iterator[Rows]:
-    """Chunks of items go to ``workers`` processes, at most two chunks per worker in flight."""
-    executor = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(factory,))
-    try:
-        chunks = _chunks(items, CHUNK_SIZE)
-        pending = deque(executor.submit(_process_chunk, chunk) for chunk in islice(chunks, 2 * workers))
-        while pending:
-            chunk_rows = pending.popleft().result()
-            pending.extend(executor.submit(_process_chunk, chunk) for chunk in islice(chunks, 1))
-            yield from chunk_rows
-    except BrokenProcessPool as error:
-        raise RunError(f"a worker process died ({error}); was it killed or out of memory?") from error
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
-
-
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
-def _build(factory: ExtractorFactory) -> ExtractorLike:
-    try:
-        return factory()
-    except Exception as error:  # noqa: BLE001 - reported with its cause
-        raise RunError(f"cannot build the extractor: {type(error).__name__}: {error}") from error
-
-
-# One Extractor per worker process, built by the pool's initializer. A failure is kept and
-# raised by the first task, so that the parent gets the reason rather than a broken pool.
-_worker_extractor: ExtractorLike | None = None
-_worker_error: RunError | None = None
-
-
-def _init_worker(factory: ExtractorFactory) -> None:
-    global _worker_extractor, _worker_error
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is handled once, by the parent
-    try:
-        _worker_extractor = _build(factory)
-    except RunError as error:
-        _worker_error = error
-
-
-def _process_chunk(chunk: list) -> list[Rows]:
-    if _worker_extractor is None:
-        raise _worker_error or RunError("the worker process has no extractor")
-    return [process_item(_worker_extractor, item) for item in chunk]
-
-
-def _progress_bar(enabled: bool):
-    from tqdm import tqdm
-
-    return tqdm(desc="extract", unit=" articles", file=sys.stderr, disable=not enabled,
-                dynamic_ncols=True, mininterval=0.5)
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 # --- vnextract extract --------------------------------------------------------------------
@@ -178,14 +60,24 @@ def _progress_bar(enabled: bool):
 def add_extract(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "extract", help="extract officials, provinces, agencies and legal documents into tables",
-        description="Read articles (JSON Lines, .jsonl.gz, saved HTML pages, or folders of them) "
-                    "and write the tables of officials, provinces, agencies and legal documents.")
+        description="Read articles (JSON Lines, .jsonl.gz, saved HTML pages, WARC files, crawl archives, "
+                    "or folders of them) and write the tables of officials, provinces, agencies and legal "
+                    "documents, and their roll-up across the articles. Rerunning the same command with the "
+                    "same --out goes on where an interrupted run stopped.")
     parser.add_argument("inputs", nargs="+", type=Path, metavar="INPUT",
                         help="a .jsonl/.jsonl.gz/.json file, an .html page, or a folder of them")
     parser.add_argument("--out", "-o", type=Path, required=True, metavar="DIR",
                         help="folder for the tables (created if missing)")
-    parser.add_argument("--workers", "-j", type=_positive_int, default=1, metavar="N",
-                        help="processes running the extractor (default: 1, in this process)")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--workers", "-j", type=_positive_int, default=None, metavar="N",
+                       help=f"local processes running the extractor (default: all cores, here "
+                            f"{default_workers()}; 1 runs in this process)")
+    where.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run on the Dask cluster of this scheduler (tcp://host:8786); see docs/cluster.md")
+    parser.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH_SIZE, metavar="N",
+                        help=f"articles per batch, on average (default: {DEFAULT_BATCH_SIZE})")
+    parser.add_argument("--force", action="store_true",
+                        help="redo every article, even those an earlier run in --out finished")
     parser.add_argument("--format", dest="formats", type=_formats, default=FORMATS, metavar="LIST",
                         help=f"comma-separated output formats (default: {','.join(FORMATS)})")
     parser.add_argument("--max-chars", type=_positive_int, default=DEFAULT_MAX_CHARS, metavar="N",
@@ -196,31 +88,67 @@ def add_extract(commands: argparse._SubParsersAction) -> None:
 
 
 def run_extract(args: argparse.Namespace) -> int:
+    from .manifest import FolderBusy, SettingsChanged
+    from .progress import Progress
+    from .runner import run_archive
+
     _require_paths(args.inputs)
     if args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out {args.out} exists and is not a folder")
-    items = read_inputs(args.inputs, max_chars=args.max_chars)
     factory = functools.partial(default_extractor, max_chars=args.max_chars)
-    result = run_extractor(items, workers=args.workers, factory=factory, progress=args.progress)
+    items = read_inputs(args.inputs, max_chars=args.max_chars)
+    try:
+        with _executor(args, factory) as executor, Progress(args.inputs, enabled=args.progress) as progress:
+            result = run_archive(items, args.out, executor, formats=args.formats, batch_size=args.batch_size,
+                                 max_chars=args.max_chars, force=args.force, progress=progress)
+    except FolderBusy as error:
+        raise UsageError(str(error)) from None
+    except SettingsChanged as error:
+        raise UsageError(f"--out {args.out}: {error}; rerun with those settings to go on, or add --force "
+                         f"to redo every article") from None
+    except RunError as error:
+        raise RunError(f"{error}; finished batches are kept in {args.out / 'parts'}: "
+                       f"rerun the same command to go on") from error
+    except KeyboardInterrupt:
+        print(f"\n{PROGRAM}: finished batches are kept in {args.out / 'parts'}: rerun the same command "
+              f"to go on", file=sys.stderr)
+        raise
     if not result.read:
         print(f"{PROGRAM}: warning: no articles found in {', '.join(map(str, args.inputs))}", file=sys.stderr)
-    tables = result.rows.to_tables()
-    written = write_tables(tables, args.out, args.formats)
-    print(summary(result, tables, args.out, written))
+    print(summary(result))
     return EXIT_FAILED if result.failed else EXIT_OK
 
 
-def summary(result: RunResult, tables: Tables, out_dir: Path, written: list[Path]) -> str:
+def _executor(args: argparse.Namespace, factory: Callable):
+    from .workers import InlineExecutor, ProcessExecutor
+
+    if args.scheduler:
+        from .cluster import DaskExecutor
+
+        return DaskExecutor(args.scheduler, factory)
+    workers = args.workers or default_workers()
+    return InlineExecutor(factory) if workers == 1 else ProcessExecutor(workers, factory)
+
+
+def summary(result: RunSummary) -> str:
     """The few lines printed at the end of ``extract``."""
-    counts = tables.summary()
+    counts = result.counts
+    out_dir = result.out_dir
     kinds = ", ".join(f"{counts[name]:,} {name.replace('_', ' ')}"
                       for name in ("officials", "provinces", "agencies", "legal_documents"))
-    formats = ", ".join(dict.fromkeys(path.suffix.lstrip(".") for path in written))
+    distinct = ", ".join(f"{counts[f'entity_{name}']:,} {label}" for name, label in (
+        ("officials", "officials"), ("provinces", "provinces"), ("agencies", "agencies"),
+        ("legal_documents", "legal documents")))
+    formats = ", ".join(dict.fromkeys(path.suffix.lstrip(".") for path in result.written))
     lines = [
         f"Articles read: {result.read:,} ({result.read - result.failed:,} extracted, {result.failed:,} failed)",
         f"Found: {kinds}; {counts['mentions']:,} mentions",
-        f"Tables ({formats}) written to {out_dir}",
+        f"Distinct: {distinct}",
     ]
+    if result.resumed:
+        lines.append(f"Resumed: {result.resumed:,} articles were already done in {out_dir}; "
+                     f"{result.extracted:,} extracted now")
+    lines.append(f"Tables ({formats}) written to {out_dir}")
     if result.failed:
         lines.append(f"Failures are listed in {out_dir / 'errors.csv'}" if "csv" in formats
                      else f"Failures are listed in the errors table in {out_dir}")
@@ -272,8 +200,14 @@ def add_export(commands: argparse._SubParsersAction) -> None:
     add_parser(commands)
 
 
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_extract, add_evaluate, add_export]
-"""Functions that add one subcommand each (``crawl`` and ``export`` come with their issues)."""
+def add_crawl(commands: argparse._SubParsersAction) -> None:
+    from .crawl.command import add_parser
+
+    add_parser(commands)
+
+
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_extract, add_evaluate, add_export, add_crawl]
+"""Functions that add one subcommand each."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -299,10 +233,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{PROGRAM} {args.command}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except RunError as error:
-        print(f"{PROGRAM} {args.command}: error: {error}; no tables written", file=sys.stderr)
+        print(f"{PROGRAM} {args.command}: error: {error}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
-        print(f"\n{PROGRAM}: interrupted; no tables written", file=sys.stderr)
+        print(f"\n{PROGRAM}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
 
 

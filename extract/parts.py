@@ -26,6 +26,7 @@ import os
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -36,11 +37,30 @@ PARTS_DIR = "parts"
 
 
 def encode_part(name: str, rows: list[dict]) -> bytes:
-    """The Parquet bytes of table ``name`` for ``rows`` (the rows of one batch)."""
-    table = pa.Table.from_pandas(frame(name, rows), preserve_index=False)
+    """The Parquet bytes of table ``name`` for ``rows`` (the rows of one batch).
+
+    A column whose values mix types (a record's ``published`` given as a
+    number beside others given as text) is written as text rather than
+    failing the batch.
+    """
+    df = frame(name, rows)
+    try:
+        table = pa.Table.from_pandas(df, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        table = pa.Table.from_pandas(_mixed_as_text(df), preserve_index=False)
     sink = io.BytesIO()
     pq.write_table(table, sink)
     return sink.getvalue()
+
+
+def _mixed_as_text(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for column in out.columns:
+        try:
+            pa.array(out[column], from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            out[column] = out[column].map(lambda v: v if isinstance(v, str) else str(v), na_action="ignore")
+    return out
 
 
 def unify_schemas(schemas: Iterable[pa.Schema]) -> pa.Schema:
@@ -48,9 +68,11 @@ def unify_schemas(schemas: Iterable[pa.Schema]) -> pa.Schema:
 
     ``null`` columns (a batch without a value) take the other parts' type;
     differing types are promoted as pyarrow's ``permissive`` unification
-    does (string → large_string, int64 → double). The pandas metadata of
-    each column comes from a part where it has the chosen type, so pandas
-    reads the dtypes a one-process run's file gives (``Int64``, ``str``).
+    does (string → large_string, int64 → double), and types that do not
+    unify (numbers in one batch, text in another) become text. The pandas
+    metadata of each column comes from a part where it has the chosen type,
+    so pandas reads the dtypes a one-process run's file gives (``Int64``,
+    ``str``).
     """
     types: dict[str, list[pa.DataType]] = {}
     pandas_columns: dict[str, list[tuple[pa.DataType, dict]]] = {}
@@ -85,7 +107,10 @@ def _common_type(name: str, seen: list[pa.DataType]) -> pa.DataType:
         return pa.null()
     if len(known) == 1:
         return known[0]
-    merged = pa.unify_schemas([pa.schema([pa.field(name, t)]) for t in known], promote_options="permissive")
+    try:
+        merged = pa.unify_schemas([pa.schema([pa.field(name, t)]) for t in known], promote_options="permissive")
+    except (pa.ArrowInvalid, pa.ArrowTypeError, NotImplementedError):  # text in one batch, numbers in another
+        return pa.large_string()
     return merged.field(name).type
 
 

@@ -58,6 +58,10 @@ def csv_frame(df: pd.DataFrame) -> pd.DataFrame:
         series = out[column]
         if pd.api.types.is_datetime64_any_dtype(series):
             out[column] = series.map(lambda t: None if pd.isna(t) else t.isoformat()).astype(object)
+        elif isinstance(series.dtype, pd.StringDtype):  # text only: neutralise without a Python call per cell
+            formula = series.str.startswith(FORMULA_PREFIXES).fillna(False).astype(bool)
+            if formula.any():
+                out[column] = series.where(~formula, "'" + series)
         elif pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series):
             out[column] = series.map(csv_cell, na_action="ignore")
     return out
@@ -114,8 +118,8 @@ def write_frames(frames: Mapping[str, pd.DataFrame], out_dir: Path,
     return written
 
 
-ROW_GROUP_ROWS = 100_000
-"""Rows gathered before a Parquet row group is written by :class:`TableStreamWriter`."""
+CHUNK_ROWS = 100_000
+"""Rows :class:`TableStreamWriter` gathers before writing them (a Parquet row group, a CSV chunk)."""
 
 
 class TableStreamWriter:
@@ -123,62 +127,71 @@ class TableStreamWriter:
 
     ``schema`` is the schema of every chunk (with its pandas metadata, so
     that the CSV shows the same values as :func:`write_csv` of the whole
-    table). Nothing appears under the real names until :meth:`close`; a
-    stream left by an exception removes its temporary files.
+    table). Chunks are gathered up to :data:`CHUNK_ROWS` rows, then written
+    as one Parquet row group and one run of CSV lines. Nothing appears under
+    the real names until :meth:`close`; a stream left by an exception
+    removes its temporary files.
 
         with TableStreamWriter(out / "mentions", schema, ("csv", "parquet")) as stream:
             for chunk in chunks:
                 stream.write(chunk)
     """
 
-    def __init__(self, stem: Path, schema: pa.Schema, formats: Iterable[str] = ("csv", "parquet")):
+    def __init__(self, stem: Path, schema: pa.Schema, formats: Iterable[str] = ("csv", "parquet"),
+                 chunk_rows: int = CHUNK_ROWS):
         self.schema = schema
+        self.chunk_rows = chunk_rows
         self.paths = {fmt: stem.with_name(f"{stem.name}.{fmt}") for fmt in check_formats(formats)}
         self._tmp = {fmt: path.with_name(f".{path.name}.tmp") for fmt, path in self.paths.items()}
         self._csv = open(self._tmp["csv"], "w", encoding="utf-8-sig", newline="") if "csv" in self.paths else None
         self._parquet = pq.ParquetWriter(self._tmp["parquet"], schema) if "parquet" in self.paths else None
         self._buffer: list[pa.Table] = []
         self._buffered = 0
-        self._rows_written = 0
-        self._header_written = False
+        self._csv_started = False
+
+    def __repr__(self) -> str:
+        return f"TableStreamWriter({', '.join(str(p) for p in self.paths.values())})"
 
     def write(self, chunk: pa.Table) -> None:
         """Append ``chunk`` (a table of :attr:`schema`)."""
-        if self._csv is not None:
-            csv_frame(chunk.to_pandas()).to_csv(self._csv, index=False, header=not self._header_written,
-                                                lineterminator="\n")
-            self._header_written = True
-        if self._parquet is not None and chunk.num_rows:
-            self._buffer.append(chunk)
-            self._buffered += chunk.num_rows
-            if self._buffered >= ROW_GROUP_ROWS:
-                self._flush()
-        self._rows_written += chunk.num_rows
+        self._buffer.append(chunk)
+        self._buffered += chunk.num_rows
+        if self._buffered >= self.chunk_rows:
+            self._flush()
 
     def close(self) -> list[Path]:
         """Finish the files and give them their real names; the paths written."""
-        if not self._header_written:
-            self.write(self.schema.empty_table())
         self._flush()
-        for handle in (self._csv, self._parquet):
-            if handle is not None:
-                handle.close()
+        if self._csv is not None and not self._csv_started:  # no rows: the header alone
+            csv_frame(self.schema.empty_table().to_pandas()).to_csv(self._csv, index=False, lineterminator="\n")
+        self._close_handles()
         for fmt, path in self.paths.items():
             os.replace(self._tmp[fmt], path)
         return list(self.paths.values())
 
     def abort(self) -> None:
         """Drop the temporary files."""
-        for handle in (self._csv, self._parquet):
-            if handle is not None:
-                handle.close()
+        self._close_handles()
         for tmp in self._tmp.values():
             tmp.unlink(missing_ok=True)
 
     def _flush(self) -> None:
-        if self._buffer:
-            self._parquet.write_table(pa.concat_tables(self._buffer), row_group_size=max(self._buffered, 1))
-            self._buffer, self._buffered = [], 0
+        if not self._buffered:
+            self._buffer = []
+            return
+        table = pa.concat_tables(self._buffer)
+        self._buffer, self._buffered = [], 0
+        if self._parquet is not None:
+            self._parquet.write_table(table, row_group_size=table.num_rows)
+        if self._csv is not None:
+            csv_frame(table.to_pandas()).to_csv(self._csv, index=False, header=not self._csv_started,
+                                                lineterminator="\n")
+            self._csv_started = True
+
+    def _close_handles(self) -> None:
+        for handle in (self._csv, self._parquet):
+            if handle is not None:
+                handle.close()
 
     def __enter__(self) -> "TableStreamWriter":
         return self

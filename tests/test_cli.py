@@ -15,8 +15,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from extract.cli import RunError, RunResult, main, run_extractor
+from extract.cli import main
 from extract.readers import ReadFailure
+from extract.runner import RunResult, run_extractor
+from extract.workers import RunError
 from extract.tables import COLUMNS, TABLE_NAMES, Rows
 
 REPO = Path(__file__).resolve().parents[1]

@@ -168,3 +168,45 @@ def test_unknown_formats_are_refused_before_writing(tmp_path, formats):
     with pytest.raises(ValueError, match="choose from csv, parquet"):
         write_tables(sample_tables(), tmp_path / "out", formats=formats)
     assert not (tmp_path / "out").exists()
+
+
+# --- streaming: parts of a table written one after the other -----------------------------------
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 2, 1000])
+@pytest.mark.parametrize("name", TABLE_NAMES)
+def test_a_table_streamed_part_by_part_is_the_table_written_whole(tmp_path, name, chunk_rows):
+    import pyarrow as pa
+
+    from extract.parts import conform, unify_schemas
+    from extract.tables import frame
+    from extract.writers import TableStreamWriter
+
+    tables = sample_tables()
+    whole = getattr(tables, name)
+    write_tables(tables, tmp_path / "whole")
+    rows = whole.astype(object).where(whole.notna(), None).to_dict("records")
+    # one part per row: columns empty in one part are Arrow null there, as in a real batch without values
+    parts = [pa.Table.from_pandas(frame(name, [row]), preserve_index=False) for row in rows] or \
+        [pa.Table.from_pandas(frame(name, []), preserve_index=False)]
+    schema = unify_schemas(part.schema for part in parts)
+    with TableStreamWriter(tmp_path / name, schema, ("csv", "parquet"), chunk_rows=chunk_rows) as stream:
+        for part in parts:
+            stream.write(conform(part, schema))
+    assert (tmp_path / f"{name}.csv").read_bytes() == (tmp_path / "whole" / f"{name}.csv").read_bytes()
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / f"{name}.parquet"),
+                                  pd.read_parquet(tmp_path / "whole" / f"{name}.parquet"))
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_stream_that_fails_leaves_no_file(tmp_path):
+    import pyarrow as pa
+
+    from extract.writers import TableStreamWriter
+
+    schema = pa.schema([("article_id", pa.string())])
+    with pytest.raises(RuntimeError):
+        with TableStreamWriter(tmp_path / "articles", schema) as stream:
+            stream.write(pa.table({"article_id": ["a"]}, schema=schema))
+            raise RuntimeError("dừng giữa chừng")
+    assert list(tmp_path.iterdir()) == []
