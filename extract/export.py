@@ -27,11 +27,10 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
@@ -44,7 +43,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from .resources import models_dir
 from .tables import TABLE_NAMES, Tables
-from .writers import FORMULA_PREFIXES
+from .writers import FORMULA_PREFIXES, atomic_write
 
 COLUMN_TYPES = ("text", "integer", "date", "datetime", "boolean")
 DICTIONARY_FILE = "data_dictionary.csv"
@@ -171,7 +170,7 @@ def write_data_dictionary(out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / README
     text = load_data_dictionary().markdown()
-    return _atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def _markdown_cell(text: str) -> str:
@@ -200,7 +199,7 @@ def export_xlsx(tables: Tables, path: Path, max_rows_per_sheet: int = EXCEL_MAX_
             title = name if number == 1 else f"{name} ({number})"
             _add_sheet(workbook, title, df.iloc[start:start + max_rows_per_sheet], types)
     path.parent.mkdir(parents=True, exist_ok=True)
-    return _atomic_write(path, workbook.save)
+    return atomic_write(path, workbook.save)
 
 
 def _add_sheet(workbook: Workbook, title: str, df: pd.DataFrame, types: dict[str, str],
@@ -367,13 +366,3 @@ def run(args: argparse.Namespace) -> int:
     counts = ", ".join(f"{n:,} {name.replace('_', ' ')}" for name, n in tables.summary().items())
     print(f"Workbook ({counts}) written to {workbook}\nData dictionary written to {readme}")
     return EXIT_OK
-
-
-def _atomic_write(path: Path, write: Callable[[Path], Any]) -> Path:
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path

@@ -69,13 +69,13 @@ def csv_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 def write_csv(df: pd.DataFrame, path: Path) -> Path:
     """``df`` as a spreadsheet-safe CSV file (UTF-8 with BOM, no index)."""
-    return _atomic_write(path, lambda tmp: csv_frame(df).to_csv(
+    return atomic_write(path, lambda tmp: csv_frame(df).to_csv(
         tmp, index=False, encoding="utf-8-sig", lineterminator="\n"))
 
 
 def write_parquet(df: pd.DataFrame, path: Path) -> Path:
     """``df`` as a Parquet file with its raw values."""
-    return _atomic_write(path, lambda tmp: df.to_parquet(tmp, index=False))
+    return atomic_write(path, lambda tmp: df.to_parquet(tmp, index=False))
 
 
 WRITERS: dict[str, Callable[[pd.DataFrame, Path], Path]] = {
@@ -203,7 +203,8 @@ class TableStreamWriter:
             self.abort()
 
 
-def _atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
+def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
+    """Write ``path`` through a temporary file and a rename: never a half-written file."""
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         write(tmp)
