@@ -29,10 +29,10 @@ from .resources import Resources
 from .titles import TitleMatch
 
 _NEXT_WORD = regex.compile(r" (\w+(?:[&-]\w+)*)")
+_WORD = regex.compile(r"\w+")
 _LINK = regex.compile(r"( và | - | – |-)(?=\p{Lu})")
 _COORDINATED = regex.compile(r"(?:, | và )")
 _PLURAL_BEFORE = regex.compile(r"(?<!\w)(?:các|những|mọi|nhiều) $")
-_COMMITTEE_KINDS = {"party", "local government", "mass"}
 _MAX_LOWER_WORDS = 7
 _OWNING_BODIES = {"Quốc hội", "Chính phủ", "Ủy ban Thường vụ Quốc hội", "Ban Chấp hành Trung ương Đảng",
                   "Bộ Chính trị", "Ban Bí thư"}
@@ -273,14 +273,13 @@ class AgencyFinder:
         while True:
             link = _LINK.match(text, end)
             if link and capitalised:
-                word = _NEXT_WORD.match(text, link.end() - 1) if text[link.end() - 1] == " " else None
                 after = link.end()
                 if self._is_boundary(after):
                     break
-                m = regex.match(r"\w+", text[after:])
+                m = _WORD.match(text, after)
                 if m is None:
                     break
-                end = after + m.end()
+                end = m.end()
                 capitalised += 1
                 lower_run = 0
                 continue

@@ -26,6 +26,7 @@ _SYLLABLE = r"\p{Lu}[\p{Ll}\p{M}]*(?:-\p{L}+)*"
 _NAME_AFTER = regex.compile(rf"{_SYLLABLE}(?: {_SYLLABLE}){{1,4}}")
 _NAME_BEFORE = regex.compile(rf"({_SYLLABLE}(?: {_SYLLABLE}){{1,4}})$")
 _SEPARATOR_BEFORE_CHAIN = regex.compile(r"(?:,| -| –| —| \(|:) ?$")
+_HONORIFIC_AFTER_CHAIN = regex.compile(r"(?:ông|bà|đồng chí|Đại tướng|Thượng tướng|Trung tướng|Thiếu tướng) ")
 _CHAIN_JOIN = (", ", " kiêm ", " - ", ", đồng thời là ")
 _PLACE_AFTER = regex.compile(rf" (?P<unit>tỉnh|thành phố|TP\.?|huyện|quận|thị xã|xã|phường) (?P<place>{_SYLLABLE}(?: {_SYLLABLE}){{0,4}})")
 
@@ -134,9 +135,9 @@ class OfficialFinder:
         pos = end + 1
         if text[end:pos] != " ":
             return None
-        honorific = regex.match(r"(?:ông|bà|đồng chí|Đại tướng|Thượng tướng|Trung tướng|Thiếu tướng) ", text[pos:])
+        honorific = _HONORIFIC_AFTER_CHAIN.match(text, pos)
         if honorific:
-            pos += honorific.end()
+            pos = honorific.end()
         m = _NAME_AFTER.match(text, pos)
         if m is None:
             return None
